@@ -1,0 +1,16 @@
+/** Anything that answers a request: an app in the same process, or a server over a socket. */
+export interface ApiClient {
+  request: (path: string, init?: RequestInit) => Promise<Response>;
+}
+
+/** A client for a Hono app (or anything with the same `request` method), no socket involved. */
+export const inProcess = (app: {
+  request: (path: string, init?: RequestInit) => Response | Promise<Response>;
+}): ApiClient => ({
+  request: async (path, init) => app.request(path, init),
+});
+
+/** A client for a server listening at `baseUrl`, over real sockets. */
+export const overHttp = (baseUrl: string): ApiClient => ({
+  request: (path, init) => fetch(new URL(path, baseUrl), init),
+});

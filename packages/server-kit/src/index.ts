@@ -1,0 +1,5 @@
+export { ConfigError, integer, optionalUrl, port, readConfig, readConfigOrExit, text } from "./config.js";
+export type { ConfigOf, Setting } from "./config.js";
+export { ApiError, jsonError, notFound, onError } from "./errors.js";
+export { serveGracefully } from "./serve.js";
+export type { RunningServer, ServeOptions } from "./serve.js";

@@ -1,0 +1,103 @@
+import { serve } from "@hono/node-server";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+
+export interface ServeOptions {
+  /** A Hono app's `fetch`. */
+  fetch: Parameters<typeof serve>[0]["fetch"];
+  port: number;
+  hostname: string;
+  /** Runs once the port is bound; `url` is where the server answers. */
+  onListen?: (url: string) => void;
+  /** Runs after the last in-flight request has finished: close pools and files here. */
+  onClose?: () => void | Promise<void>;
+  /** How long in-flight requests may take to finish before the process gives up on them. */
+  drainTimeoutMs?: number;
+  /** Which signals start a graceful shutdown. */
+  signals?: readonly NodeJS.Signals[];
+  /** Called when shutdown is over, with the exit code; `process.exit` by default. */
+  exit?: (code: number) => void;
+}
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  /** Stops accepting, lets in-flight requests finish, closes keep-alive sockets, runs onClose. */
+  close: () => Promise<void>;
+}
+
+/**
+ * Serves a fetch handler and owns the process life-cycle: on SIGTERM or SIGINT it stops
+ * accepting connections, lets every in-flight request finish (answering it with
+ * `Connection: close`), closes idle keep-alive sockets, runs `onClose` and exits 0.
+ * A second signal exits at once with code 1.
+ */
+export function serveGracefully(options: ServeOptions): Promise<RunningServer> {
+  const {
+    signals = ["SIGTERM", "SIGINT"],
+    drainTimeoutMs = 10_000,
+    exit = (code) => process.exit(code),
+  } = options;
+  const inFlight = new Set<ServerResponse>();
+  let closing: Promise<void> | undefined;
+
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: options.fetch, port: options.port, hostname: options.hostname }) as Server;
+
+    // runs before the app's own listener, so the header is set before any response is written
+    server.prependListener("request", (_req: IncomingMessage, res: ServerResponse) => {
+      inFlight.add(res);
+      if (closing) res.setHeader("Connection", "close");
+      res.once("close", () => {
+        inFlight.delete(res);
+        if (closing && ![...inFlight].some((other) => other.socket === res.socket)) res.socket?.end();
+      });
+    });
+
+    const close = () => {
+      closing ??= new Promise<void>((done) => {
+        // in-flight responses that have not started yet tell the client this socket is going away
+        for (const res of inFlight) if (!res.headersSent) res.setHeader("Connection", "close");
+        server.close(() => done());
+        server.closeIdleConnections();
+      }).then(() => options.onClose?.());
+      return closing;
+    };
+
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (closing) {
+        console.error(`${signal} again: exiting now`);
+        exit(1);
+        return;
+      }
+      console.log(`${signal}: finishing ${inFlight.size} in-flight request(s), then exiting`);
+      const timer = setTimeout(() => {
+        console.error(`drain took over ${drainTimeoutMs} ms: closing the remaining connections`);
+        server.closeAllConnections();
+        exit(1);
+      }, drainTimeoutMs);
+      timer.unref();
+      close().then(
+        () => {
+          clearTimeout(timer);
+          exit(0);
+        },
+        (error: unknown) => {
+          console.error("shutdown failed:", error);
+          exit(1);
+        },
+      );
+    };
+
+    server.once("error", reject);
+    server.once("listening", () => {
+      server.off("error", reject);
+      for (const signal of signals) process.on(signal, onSignal);
+      const address = server.address();
+      const boundPort = typeof address === "object" && address ? address.port : options.port;
+      const host = options.hostname.includes(":") ? `[${options.hostname}]` : options.hostname;
+      const url = `http://${host}:${boundPort}`;
+      options.onListen?.(url);
+      resolve({ server, url, close });
+    });
+  });
+}

@@ -1,0 +1,82 @@
+import { startServer } from "@zero-to-one/test-kit";
+import { once } from "node:events";
+import { request, Agent } from "node:http";
+import { describe, expect, it } from "vitest";
+
+const cwd = new URL("..", import.meta.url).pathname;
+const start = (env: Record<string, string> = {}) =>
+  startServer({ cwd, entry: "test/fixtures/slow-server.mjs", env });
+
+/** A GET over node:http, so the test sees exactly what went over the socket. */
+function get(url: string, agent?: Agent) {
+  return new Promise<{ status: number; body: string; connection: string | undefined }>((resolve, reject) => {
+    request(url, { agent }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (body += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body, connection: res.headers.connection }));
+    })
+      .on("error", reject)
+      .end();
+  });
+}
+
+describe("serveGracefully", () => {
+  it("lets a slow request in flight at SIGTERM finish with its full response, then exits 0", async () => {
+    const server = await start();
+    const slow = get(`${server.url}/slow?ms=600`);
+    await new Promise((r) => setTimeout(r, 150));
+    const exit = server.stop("SIGTERM");
+
+    const res = await slow;
+    expect(res).toMatchObject({ status: 200, body: "finished after a slow start", connection: "close" });
+    expect(await exit).toBe(0);
+    expect(server.output()).toContain("SIGTERM: finishing 1 in-flight request(s)");
+    expect(server.output()).toContain("onClose ran");
+  });
+
+  it("stops accepting new connections as soon as the signal arrives", async () => {
+    const server = await start();
+    const slow = get(`${server.url}/slow?ms=600`);
+    await new Promise((r) => setTimeout(r, 150));
+    const exit = server.stop("SIGTERM");
+    await new Promise((r) => setTimeout(r, 100));
+    await expect(get(`${server.url}/index`)).rejects.toThrow(/ECONNREFUSED/);
+    expect((await slow).status).toBe(200);
+    expect(await exit).toBe(0);
+  });
+
+  it("closes idle keep-alive connections instead of waiting for them to time out", async () => {
+    const server = await start();
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    expect((await get(`${server.url}/index`, agent)).status).toBe(200);
+    const [socket] = Object.values(agent.freeSockets).flat();
+    expect(socket).toBeDefined();
+    const closed = once(socket!, "close");
+    const started = Date.now();
+    expect(await server.stop("SIGTERM")).toBe(0);
+    await closed;
+    expect(Date.now() - started).toBeLessThan(2000); // the keep-alive timeout is 5 s
+    agent.destroy();
+  });
+
+  it("exits at once with code 1 on a second signal", async () => {
+    const server = await start();
+    const slow = get(`${server.url}/slow?ms=5000`).catch((error: Error) => error);
+    await new Promise((r) => setTimeout(r, 150));
+    server.child.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await server.stop("SIGINT")).toBe(1);
+    expect(server.output()).toContain("SIGINT again: exiting now");
+    expect(await slow).toBeInstanceOf(Error);
+  });
+
+  it("gives up on a request that outlives the drain timeout, with exit code 1", async () => {
+    const server = await start({ DRAIN_MS: "200" });
+    const slow = get(`${server.url}/slow?ms=5000`).catch((error: Error) => error);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await server.stop("SIGTERM")).toBe(1);
+    expect(server.output()).toMatch(/drain took over 200 ms/);
+    expect(await slow).toBeInstanceOf(Error);
+  });
+});

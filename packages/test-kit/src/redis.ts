@@ -1,0 +1,88 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "./ports.js";
+
+export interface TestRedis {
+  url: string;
+  /** Stops a throwaway server (a no-op for a REDIS_URL the user gave). */
+  stop: () => Promise<void>;
+  /** Kills and starts the throwaway server again on the same port (with its data when `persistent`). */
+  restart?: () => Promise<void>;
+  /** Kills the throwaway server, leaving it down until `start()`. */
+  kill?: () => Promise<void>;
+  start?: () => Promise<void>;
+}
+
+export type RedisOrReason =
+  { redis: TestRedis; skipped?: undefined } | { redis?: undefined; skipped: string };
+
+/**
+ * Real Redis for tests: `REDIS_URL` when given, else a throwaway `redis-server` on a free port
+ * with its own temporary folder. It never touches a user's Redis unless REDIS_URL names it.
+ */
+export async function startTestRedis({ persistent = false } = {}): Promise<RedisOrReason> {
+  const given = process.env["REDIS_URL"];
+  if (given && !persistent) return { redis: { url: given, stop: async () => {} } };
+  if (spawnSync("redis-server", ["--version"]).error) {
+    return { skipped: "redis-server is not installed (apt-get install redis-server, or set REDIS_URL)" };
+  }
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), "zto-redis-"));
+  const persistence = persistent
+    ? ["--appendonly", "yes", "--appendfsync", "always"]
+    : ["--appendonly", "no"];
+  let child: ChildProcess | undefined;
+
+  const start = async () => {
+    const server = spawn(
+      "redis-server",
+      ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", ...persistence],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    child = server;
+    let log = "";
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${log}`)), 10_000);
+      server.stdout?.on("data", (chunk: Buffer) => {
+        log += chunk.toString();
+        if (log.includes("Ready to accept connections")) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      server.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`redis-server exited with ${code}:\n${log}`));
+      });
+    });
+  };
+  const kill = async () => {
+    const server = child;
+    child = undefined;
+    if (server && server.exitCode === null && server.signalCode === null) {
+      const gone = once(server, "exit");
+      server.kill("SIGKILL");
+      await gone;
+    }
+  };
+
+  await start();
+  return {
+    redis: {
+      url: `redis://127.0.0.1:${port}`,
+      start,
+      kill,
+      restart: async () => {
+        await kill();
+        await start();
+      },
+      stop: async () => {
+        await kill();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    },
+  };
+}

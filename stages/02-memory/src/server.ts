@@ -1,0 +1,12 @@
+import { port, readConfigOrExit, serveGracefully, text } from "@zero-to-one/server-kit";
+import { createApp } from "./app.js";
+import { createTodoList } from "./todos.js";
+
+const config = readConfigOrExit({ PORT: port(8000), HOST: text("127.0.0.1") });
+
+await serveGracefully({
+  fetch: createApp({ todos: createTodoList() }).fetch,
+  port: config.PORT,
+  hostname: config.HOST,
+  onListen: (url) => console.log(`stage 02-memory listening on ${url}/todo (store: memory, lost on exit)`),
+});
