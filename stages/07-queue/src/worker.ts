@@ -1,0 +1,79 @@
+import { integer, optionalUrl, readConfigOrExit, text } from "@zero-to-one/server-kit";
+import { createNodeRedisClient, Worker } from "bullmq";
+import { createClient } from "redis";
+import { exportFiles } from "./export-files.js";
+import { exportProcessor } from "./export-job.js";
+import { EXPORT_QUEUE, RESULT_TTL_MS, reportRedisErrors, type ExportResult } from "./queue.js";
+import { openSqliteStore } from "./sqlite-store.js";
+
+const config = readConfigOrExit({
+  REDIS_URL: optionalUrl(["redis:", "rediss:"]),
+  DB_PATH: text(".data/todo.db"),
+  EXPORT_DIR: text(".data/exports"),
+  WORKER_CONCURRENCY: integer(2, { min: 1, max: 64 }),
+  EXPORT_PAGE_SIZE: integer(500, { min: 1, max: 10_000 }),
+  // how long a job stays locked to a silent worker before another worker takes it over
+  JOB_LOCK_MS: integer(30_000, { min: 1_000, max: 600_000 }),
+});
+const redisUrl = config.REDIS_URL ?? "redis://127.0.0.1:6379";
+
+const store = openSqliteStore(config.DB_PATH);
+const files = exportFiles(config.EXPORT_DIR);
+
+// A worker must ride out a Redis restart, never give up on a command: this is what BullMQ's
+// `maxRetriesPerRequest: null` means for ioredis. node-redis does it by default: commands wait in
+// its offline queue while it reconnects, with no per-command retry limit.
+const client = createClient({ url: redisUrl });
+const worker = new Worker<Record<string, never>, ExportResult>(
+  EXPORT_QUEUE,
+  exportProcessor({ store, files, pageSize: config.EXPORT_PAGE_SIZE }),
+  {
+    connection: createNodeRedisClient(client),
+    concurrency: config.WORKER_CONCURRENCY,
+    lockDuration: config.JOB_LOCK_MS,
+    stalledInterval: config.JOB_LOCK_MS,
+    // a job whose worker died is handed to another worker once; if that one dies too, it fails
+    maxStalledCount: 1,
+  },
+);
+reportRedisErrors("worker", worker);
+worker.on("completed", (job, result) =>
+  console.log(`export ${job.id} completed: ${result.rows} rows, ${result.bytes} bytes`),
+);
+worker.on("stalled", (jobId) =>
+  console.log(
+    `export ${jobId} stalled (its worker stopped renewing the lock): handed to the next free worker`,
+  ),
+);
+worker.on("failed", (job, error) =>
+  console.log(
+    `export ${job?.id} attempt ${job?.attemptsMade}/${job?.opts.attempts} failed: ${error.message}`,
+  ),
+);
+
+// finished exports expire with their jobs
+const sweep = () => void files.sweep(RESULT_TTL_MS).catch((error: Error) => console.error(error.message));
+sweep();
+setInterval(sweep, 60_000).unref();
+
+let stopping = false;
+const shutdown = async (signal: NodeJS.Signals) => {
+  if (stopping) {
+    // a second signal: leave now; the job's lock expires and another worker takes it over
+    console.error(`${signal} again: exiting now`);
+    process.exit(1);
+  }
+  stopping = true;
+  console.log(`${signal}: finishing the exports in progress, then exiting`);
+  await worker.close();
+  await store.close();
+  if (client.isOpen) await client.close();
+  process.exit(0);
+};
+process.on("SIGTERM", shutdown);
+process.on("SIGINT", shutdown);
+
+await worker.waitUntilReady();
+console.log(
+  `stage 07-queue worker taking "${EXPORT_QUEUE}" jobs from ${redisUrl} (store: ${store.kind}, concurrency: ${config.WORKER_CONCURRENCY}, files: ${config.EXPORT_DIR})`,
+);
