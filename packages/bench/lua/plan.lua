@@ -1,0 +1,30 @@
+-- wrk script of the benchmark tour. The tour writes the scenario's planned requests to a file,
+-- one per line: method, path, content type, body (tab-separated). Each wrk thread cycles through
+-- them, and `done` prints the summary as one JSON line for the tour to read.
+local planned = {}
+local next_index = 0
+
+function init(args)
+  local file = assert(io.open(args[1], "r"))
+  for line in file:lines() do
+    local method, path, ctype, body = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$")
+    local headers = {}
+    if ctype ~= "" then headers["Content-Type"] = ctype end
+    if body == "" then body = nil end
+    planned[#planned + 1] = wrk.format(method, path, headers, body)
+  end
+  file:close()
+end
+
+function request()
+  next_index = next_index % #planned + 1
+  return planned[next_index]
+end
+
+function done(summary, latency, _)
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests":%d,"durationUs":%d,"p50Us":%d,"p99Us":%d,"socketErrors":%d,"timeouts":%d,"non2xx":%d}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    e.connect + e.read + e.write, e.timeout, e.status))
+end

@@ -1,0 +1,37 @@
+import { type Facts, PAGE_SIZE, deepStartFor } from "./scenarios.js";
+
+interface Page {
+  data: { id: string }[];
+  next?: string | null;
+}
+
+async function getPage(url: string): Promise<Page> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`GET ${url} answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as Page;
+}
+
+/**
+ * Reads from a running, seeded stage what the scenarios need: ids for `mixed`, and for 04+ the
+ * keyset cursor of the deep page — checked to open exactly the page the offset scenario reads.
+ */
+export async function gatherFacts(baseUrl: string, stage: number, rows: number): Promise<Facts> {
+  const facts: Facts = { rows, deepStart: deepStartFor(rows), deepCursor: null, ids: [] };
+  if (stage < 2) return facts;
+  facts.ids = (await getPage(`${baseUrl}/todo`)).data.slice(0, 3).map((t) => t.id);
+  if (facts.ids.length < 3) throw new Error(`the store holds fewer than 3 todos after seeding`);
+  if (stage < 4) return facts;
+
+  const before = await getPage(`${baseUrl}/todo?start=${facts.deepStart - PAGE_SIZE}&limit=${PAGE_SIZE}`);
+  if (!before.next) throw new Error(`no "next" cursor at offset ${facts.deepStart - PAGE_SIZE}`);
+  const byOffset = await getPage(`${baseUrl}/todo?start=${facts.deepStart}&limit=${PAGE_SIZE}`);
+  const byCursor = await getPage(
+    `${baseUrl}/todo?before=${encodeURIComponent(before.next)}&limit=${PAGE_SIZE}`,
+  );
+  const ids = (p: Page) => p.data.map((t) => t.id).join(",");
+  if (ids(byOffset) !== ids(byCursor) || byOffset.data.length === 0) {
+    throw new Error(`the keyset cursor does not open the page at offset ${facts.deepStart}`);
+  }
+  facts.deepCursor = before.next;
+  return facts;
+}

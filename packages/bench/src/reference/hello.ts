@@ -1,0 +1,21 @@
+/**
+ * The ceiling for `hello`: a raw node:http server with no framework, no routing beyond one
+ * comparison and a body serialized once. No stage can beat it on this machine.
+ */
+import { createServer } from "node:http";
+import { port, readConfigOrExit, text } from "@zero-to-one/server-kit";
+import { listenUntilSigterm } from "./listen.js";
+
+const config = readConfigOrExit({ PORT: port(8000), HOST: text("127.0.0.1") });
+const hello = Buffer.from(JSON.stringify({ msg: "hello world" }));
+
+const server = createServer((req, res) => {
+  if (req.url === "/index") {
+    res.writeHead(200, { "content-type": "application/json", "content-length": hello.length });
+    res.end(hello);
+  } else {
+    res.writeHead(404).end();
+  }
+});
+
+listenUntilSigterm(server, config.PORT, config.HOST, "reference: raw node:http hello");

@@ -1,0 +1,128 @@
+import { cpus, totalmem, type, release, availableParallelism } from "node:os";
+import { type Measurement, SCENARIOS } from "./scenarios.js";
+import type { Skipped, Target } from "./targets.js";
+
+/**
+ * The results file of one tour (documented in docs/benchmarks.md). `runs` holds every
+ * measurement; `summary` holds, per target and scenario, the median over the rounds and the
+ * ratios the table prints.
+ */
+export interface TourResults {
+  schema: "zero-to-one/bench-results@1";
+  /** When the tour started, ISO 8601. */
+  date: string;
+  wallSec: number;
+  machine: Machine;
+  tool: { name: string; version: string; why: string };
+  settings: {
+    durationSec: number;
+    warmupSec: number;
+    connections: number;
+    rounds: number;
+    rows: number;
+    workers: number;
+  };
+  targets: (Pick<Target, "id" | "label" | "kind" | "stage" | "scenarios"> & { startup: string })[];
+  /** Targets left out on purpose (not built, no Redis), with the reason. */
+  skipped: Skipped[];
+  /** Targets or runs that broke during the tour, with the error. */
+  failures: Skipped[];
+  runs: Run[];
+  summary: SummaryRow[];
+}
+
+export interface Machine {
+  cpuModel: string;
+  cores: number;
+  memoryGiB: number;
+  os: string;
+  node: string;
+}
+
+export interface Run extends Measurement {
+  round: number;
+  target: string;
+  scenario: string;
+}
+
+export interface Ratio {
+  /** The target compared with. */
+  to: string;
+  /** requestsPerSec of this row divided by the other's. */
+  ratio: number;
+}
+
+export interface SummaryRow {
+  target: string;
+  scenario: string;
+  rounds: number;
+  /** Medians over the rounds, each metric on its own. */
+  requestsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Sums over the rounds. */
+  requests: number;
+  errors: number;
+  non2xx: number;
+  /** Against the stage before that ran the same scenario. */
+  vsPrevious: Ratio | null;
+  /** Against the reference server of this scenario (ref-hello for hello, ref-page for list). */
+  vsCeiling: Ratio | null;
+}
+
+export const CEILINGS: Record<string, string> = { hello: "ref-hello", list: "ref-page" };
+
+export function machineFacts(): Machine {
+  return {
+    cpuModel: cpus()[0]?.model.trim() ?? "unknown",
+    cores: availableParallelism(),
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    os: `${type()} ${release()}`,
+    node: process.version,
+  };
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Medians per target and scenario, in scenario order then target order, with their ratios. */
+export function summarize(runs: Run[], targets: Pick<Target, "id" | "kind">[]): SummaryRow[] {
+  const rows: SummaryRow[] = [];
+  for (const scenario of SCENARIOS.map((s) => s.name)) {
+    let previous: SummaryRow | undefined;
+    for (const target of targets) {
+      const mine = runs.filter((r) => r.target === target.id && r.scenario === scenario);
+      if (mine.length === 0) continue;
+      const pick = (metric: keyof Measurement) => median(mine.map((r) => r[metric]));
+      const sum = (metric: keyof Measurement) => mine.reduce((total, r) => total + r[metric], 0);
+      const row: SummaryRow = {
+        target: target.id,
+        scenario,
+        rounds: mine.length,
+        requestsPerSec: pick("requestsPerSec"),
+        p50Ms: pick("p50Ms"),
+        p99Ms: pick("p99Ms"),
+        requests: sum("requests"),
+        errors: sum("errors"),
+        non2xx: sum("non2xx"),
+        vsPrevious: null,
+        vsCeiling: null,
+      };
+      if (target.kind === "stage") {
+        if (previous) {
+          row.vsPrevious = { to: previous.target, ratio: row.requestsPerSec / previous.requestsPerSec };
+        }
+        const ceiling = rows.find((r) => r.scenario === scenario && r.target === CEILINGS[scenario]);
+        if (ceiling)
+          row.vsCeiling = { to: ceiling.target, ratio: row.requestsPerSec / ceiling.requestsPerSec };
+        previous = row;
+      }
+      rows.push(row);
+    }
+  }
+  return rows;
+}

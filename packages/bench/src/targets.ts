@@ -1,0 +1,192 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import { type TestRedis, startServer, startTestRedis } from "@zero-to-one/test-kit";
+import { gatherFacts } from "./facts.js";
+import { type Facts, SCENARIOS, type ScenarioName, deepStartFor } from "./scenarios.js";
+
+/** A server the tour measures: one of the stages, or a reference server that marks the ceiling. */
+export interface Target {
+  /** "01-hello", "ref-hello", … */
+  id: string;
+  label: string;
+  kind: "stage" | "reference";
+  /** The stage number; 0 for reference servers. */
+  stage: number;
+  dir: string;
+  entry: string;
+  scenarios: ScenarioName[];
+}
+
+export interface Skipped {
+  id: string;
+  reason: string;
+}
+
+/** A target's server, started, seeded and ready for load. */
+export interface Running {
+  url: string;
+  facts: Facts;
+  /** The server's own start-up line (URL, store, workers). */
+  startup: string;
+  /** Seconds spent seeding (0 when the target holds no data). */
+  seedSec: number;
+  stop: () => Promise<void>;
+}
+
+export const packageDir = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+export const repoRoot = join(packageDir, "..", "..");
+
+export function referenceTargets(): Target[] {
+  return [
+    {
+      id: "ref-hello",
+      label: "raw node:http hello",
+      kind: "reference",
+      stage: 0,
+      dir: packageDir,
+      entry: "dist/reference/hello.js",
+      scenarios: ["hello"],
+    },
+    {
+      id: "ref-page",
+      label: "raw node:http page",
+      kind: "reference",
+      stage: 0,
+      dir: packageDir,
+      entry: "dist/reference/page.js",
+      scenarios: ["list"],
+    },
+  ];
+}
+
+/**
+ * The stages that exist and are built (`stages/NN-name/dist/server.js`), in order. Stages that are
+ * not built yet are not in the tour; a built 03+ stage without `dist/seed.js` is skipped with a reason.
+ */
+export function discoverStages(only?: number[]): { stages: Target[]; skipped: Skipped[] } {
+  const stagesDir = join(repoRoot, "stages");
+  const stages: Target[] = [];
+  const skipped: Skipped[] = [];
+  for (const name of readdirSync(stagesDir).sort()) {
+    const match = /^(\d\d)-/.exec(name);
+    const dir = join(stagesDir, name);
+    if (!match || !existsSync(join(dir, "package.json"))) continue;
+    const stage = Number(match[1]);
+    if (only && !only.includes(stage)) continue;
+    if (!existsSync(join(dir, "dist", "server.js"))) continue;
+    if (stage >= 3 && !existsSync(join(dir, "dist", "seed.js"))) {
+      skipped.push({ id: name, reason: "it has no dist/seed.js to load the same data" });
+      continue;
+    }
+    stages.push({
+      id: name,
+      label: name,
+      kind: "stage",
+      stage,
+      dir,
+      entry: "dist/server.js",
+      scenarios: SCENARIOS.filter((s) => s.fromStage <= stage).map((s) => s.name),
+    });
+  }
+  return { stages, skipped };
+}
+
+export interface LaunchOptions {
+  rows: number;
+  workers: number;
+}
+
+/** Why a Redis stage cannot run here, or undefined when it can. Asked once per tour. */
+export async function redisProblem(): Promise<string | undefined> {
+  const probe = await startTestRedis();
+  if (probe.redis) await probe.redis.stop();
+  return probe.skipped;
+}
+
+/**
+ * Starts a target the way a learner would: 03+ seeded first with the stage's own seed script into
+ * a fresh SQLite file (or the MONGO_URL database when set), 02 seeded over HTTP because it keeps
+ * todos in memory, 05+ with WORKERS, 06+ with REDIS_URL or a throwaway redis-server.
+ */
+export async function launch(target: Target, options: LaunchOptions): Promise<Running> {
+  const dataDir = mkdtempSync(join(tmpdir(), `zto-bench-${target.id}-`));
+  const env: Record<string, string> = { DB_PATH: join(dataDir, "todo.db") };
+  let redis: TestRedis | undefined;
+  const cleanUp = async () => {
+    await redis?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    if (target.stage >= 5) env["WORKERS"] = String(options.workers);
+    if (target.stage >= 6) {
+      const started = await startTestRedis();
+      if (!started.redis) throw new Error(started.skipped);
+      redis = started.redis;
+      env["REDIS_URL"] = started.redis.url;
+    }
+    let seedSec = 0;
+    const seedStarted = Date.now();
+    if (target.stage >= 3) {
+      const seed = spawnSync(process.execPath, ["dist/seed.js", "--count", String(options.rows), "--reset"], {
+        cwd: target.dir,
+        env: { ...process.env, ...env },
+        encoding: "utf8",
+        timeout: 300_000,
+      });
+      if (seed.status !== 0) {
+        throw new Error(`seeding ${target.id} failed (${seed.status}):\n${seed.stdout}${seed.stderr}`);
+      }
+      seedSec = (Date.now() - seedStarted) / 1000;
+    }
+    const server = await startServer({ cwd: target.dir, entry: target.entry, env, timeoutMs: 30_000 });
+    try {
+      if (target.stage === 2) {
+        await seedOverHttp(server.url, options.rows);
+        seedSec = (Date.now() - seedStarted) / 1000;
+      }
+      const facts =
+        target.kind === "stage"
+          ? await gatherFacts(server.url, target.stage, options.rows)
+          : { rows: options.rows, deepStart: deepStartFor(options.rows), deepCursor: null, ids: [] };
+      return {
+        url: server.url,
+        facts,
+        startup: server.output().split("\n")[0]?.trim() ?? "",
+        seedSec,
+        stop: async () => {
+          const code = await server.stop();
+          await cleanUp();
+          if (code !== 0) throw new Error(`${target.id} exited with ${code} on SIGTERM:\n${server.output()}`);
+        },
+      };
+    } catch (error) {
+      await server.stop("SIGKILL");
+      throw error;
+    }
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+}
+
+/** Stage 02 keeps todos in memory, so the same rows go in through its own POST /todo. */
+async function seedOverHttp(url: string, rows: number) {
+  let next = 0;
+  const worker = async () => {
+    while (next < rows) {
+      const n = next++;
+      const res = await fetch(`${url}/todo`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: `content=${encodeURIComponent(`todo number ${n + 1}`)}`,
+      });
+      if (res.status !== 201) throw new Error(`seeding over HTTP: POST /todo answered ${res.status}`);
+      await res.arrayBuffer();
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+}
+
+export const defaultWorkers = () => availableParallelism();

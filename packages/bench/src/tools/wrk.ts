@@ -1,0 +1,78 @@
+import { execFile, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import type { Measurement } from "../scenarios.js";
+import type { LoadRun, LoadTool } from "./tool.js";
+
+const script = fileURLToPath(new URL("../../lua/plan.lua", import.meta.url));
+
+interface WrkSummary {
+  requests: number;
+  durationUs: number;
+  p50Us: number;
+  p99Us: number;
+  socketErrors: number;
+  timeouts: number;
+  non2xx: number;
+}
+
+/** "wrk 4.1.0", or undefined when wrk is not installed. */
+export function wrkVersion(): string | undefined {
+  const probe = spawnSync("wrk", ["-v"], { encoding: "utf8" });
+  if (probe.error) return undefined;
+  const version = `${probe.stdout}${probe.stderr}`.match(/wrk (?:debian\/)?(\d[\d.]*)/)?.[1];
+  return version ? `wrk ${version}` : "wrk";
+}
+
+/** The article's tool, driven by `lua/plan.lua` so POSTs and mixes work as with the others. */
+export function createWrkTool(version: string): LoadTool {
+  return {
+    name: "wrk",
+    version,
+    run: async (load: LoadRun): Promise<Measurement> => {
+      const dir = mkdtempSync(join(tmpdir(), "zto-wrk-"));
+      try {
+        const plan = join(dir, "plan.tsv");
+        const lines = load.requests.map((r) =>
+          [r.method, r.path, r.contentType ?? "", r.body ?? ""].join("\t"),
+        );
+        writeFileSync(plan, lines.join("\n") + "\n");
+        const threads = Math.min(2, load.connections);
+        const { stdout } = await promisify(execFile)(
+          "wrk",
+          [
+            `-t${threads}`,
+            `-c${load.connections}`,
+            `-d${load.durationSec}s`,
+            "--timeout",
+            "10s",
+            "-s",
+            script,
+            load.baseUrl,
+            "--",
+            plan,
+          ],
+          { timeout: (load.durationSec + 30) * 1000 },
+        );
+        const line = stdout.split("\n").find((l) => l.startsWith('{"requests"'));
+        if (!line) throw new Error(`wrk printed no summary:\n${stdout}`);
+        const s = JSON.parse(line) as WrkSummary;
+        const durationSec = s.durationUs / 1e6;
+        return {
+          requests: s.requests,
+          durationSec,
+          requestsPerSec: s.requests / durationSec,
+          p50Ms: s.p50Us / 1000,
+          p99Ms: s.p99Us / 1000,
+          errors: s.socketErrors + s.timeouts,
+          non2xx: s.non2xx,
+        };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}

@@ -1,0 +1,176 @@
+import { createProgress, formatSeconds } from "@zero-to-one/server-kit";
+import { type Run, type TourResults, machineFacts, summarize } from "./results.js";
+import { type ScenarioName, scenarioNamed } from "./scenarios.js";
+import {
+  type Running,
+  type Skipped,
+  type Target,
+  discoverStages,
+  launch,
+  redisProblem,
+  referenceTargets,
+} from "./targets.js";
+import { autocannonTool } from "./tools/autocannon.js";
+import type { LoadTool } from "./tools/index.js";
+
+export interface TourOptions {
+  tool: LoadTool;
+  toolWhy: string;
+  /** Stage numbers to run; all built stages when undefined. */
+  stages?: number[];
+  scenarios?: ScenarioName[];
+  durationSec: number;
+  warmupSec: number;
+  connections: number;
+  rounds: number;
+  rows: number;
+  workers: number;
+  /** Prints a line to the person watching (the progress bar shares the stream). */
+  log: (line: string) => void;
+}
+
+/** Seconds a launch takes besides the load itself: seeding, start-up, reading the facts. */
+function launchEstimate(target: Target, rows: number): number {
+  if (target.stage >= 3) return 2 + rows / 20_000;
+  if (target.stage === 2) return 1 + rows / 3_000;
+  return 0.5;
+}
+
+export async function planTour(options: TourOptions) {
+  const wanted = (name: ScenarioName) => !options.scenarios || options.scenarios.includes(name);
+  const { stages, skipped } = discoverStages(options.stages);
+  if (stages.some((s) => s.stage >= 6)) {
+    const problem = await redisProblem();
+    if (problem) {
+      for (const s of stages.filter((t) => t.stage >= 6)) {
+        skipped.push({ id: s.id, reason: `it needs Redis: ${problem}` });
+      }
+    }
+  }
+  const runnable = stages.filter((s) => !skipped.some((k) => k.id === s.id));
+  const targets = [...referenceTargets(), ...runnable]
+    .map((t) => ({ ...t, scenarios: t.scenarios.filter(wanted) }))
+    .filter((t) => t.scenarios.length > 0);
+  const perRound = targets.reduce((n, t) => n + t.scenarios.length, 0);
+  const estimateSec =
+    options.rounds *
+    targets.reduce(
+      (sec, t) =>
+        sec +
+        launchEstimate(t, options.rows) +
+        t.scenarios.length * (options.warmupSec + options.durationSec + 0.5),
+      0,
+    );
+  return { targets, skipped, perRound, estimateSec };
+}
+
+/**
+ * The tour: round after round, every target in turn is started fresh and seeded, warmed up and
+ * measured on each scenario that applies, then stopped with SIGTERM. Interleaving the targets
+ * round by round spreads the machine's noise over all of them; the summary takes medians.
+ */
+export async function runTour(options: TourOptions): Promise<TourResults> {
+  const started = new Date();
+  const { targets, skipped, perRound, estimateSec } = await planTour(options);
+  const { log } = options;
+  for (const s of skipped) log(`skipped ${s.id}: ${s.reason}`);
+  if (targets.every((t) => t.kind === "reference")) {
+    log("no built stage to measure: run `npm run build` first");
+  }
+  log(
+    `tour: ${targets.length} servers, ${perRound} runs per round × ${options.rounds} round(s), ` +
+      `${options.durationSec} s each at ${options.connections} connections with ${options.tool.version} ` +
+      `(${options.toolWhy}); about ${formatSeconds(estimateSec)}`,
+  );
+
+  const runs: Run[] = [];
+  const failures: Skipped[] = [];
+  const startups = new Map<string, string>();
+  const broken = new Set<string>();
+  const total = perRound * options.rounds;
+  const progress = createProgress("tour", total);
+  let done = 0;
+  progress.update(0, "starting");
+
+  for (let round = 1; round <= options.rounds; round++) {
+    for (const target of targets) {
+      if (broken.has(target.id)) {
+        done += target.scenarios.length;
+        continue;
+      }
+      const where = `round ${round}/${options.rounds} · ${target.id}`;
+      progress.update(done, `${where} · starting`);
+      let running: Running;
+      try {
+        running = await launch(target, { rows: options.rows, workers: options.workers });
+      } catch (error) {
+        broken.add(target.id);
+        failures.push({ id: target.id, reason: `could not start: ${(error as Error).message}` });
+        log(`failed ${target.id}: could not start: ${(error as Error).message}`);
+        done += target.scenarios.length;
+        continue;
+      }
+      startups.set(target.id, running.startup);
+      try {
+        for (const name of target.scenarios) {
+          progress.update(done, `${where} · ${name}`);
+          const scenario = scenarioNamed(name)!;
+          const load = {
+            baseUrl: running.url,
+            scenario: name,
+            facts: running.facts,
+            requests: scenario.plan(running.facts),
+            connections: options.connections,
+          };
+          try {
+            if (options.warmupSec > 0) await autocannonTool.run({ ...load, durationSec: options.warmupSec });
+            const measured = await options.tool.run({ ...load, durationSec: options.durationSec });
+            runs.push({ round, target: target.id, scenario: name, ...measured });
+          } catch (error) {
+            failures.push({ id: target.id, reason: `${name}, round ${round}: ${(error as Error).message}` });
+            log(`failed ${target.id} ${name} (round ${round}): ${(error as Error).message}`);
+          }
+          done++;
+        }
+      } finally {
+        try {
+          await running.stop();
+        } catch (error) {
+          failures.push({ id: target.id, reason: (error as Error).message });
+          log(`failed ${target.id}: ${(error as Error).message}`);
+        }
+      }
+    }
+  }
+  progress.finish();
+
+  return {
+    schema: "zero-to-one/bench-results@1",
+    date: started.toISOString(),
+    wallSec: Math.round((Date.now() - started.getTime()) / 1000),
+    machine: machineFacts(),
+    tool: { name: options.tool.name, version: options.tool.version, why: options.toolWhy },
+    settings: {
+      durationSec: options.durationSec,
+      warmupSec: options.warmupSec,
+      connections: options.connections,
+      rounds: options.rounds,
+      rows: options.rows,
+      workers: options.workers,
+    },
+    targets: targets
+      .filter((t) => runs.some((r) => r.target === t.id))
+      .map((t) => ({
+        id: t.id,
+        label: t.label,
+        kind: t.kind,
+        stage: t.stage,
+        scenarios: t.scenarios,
+        startup: startups.get(t.id) ?? "",
+      })),
+    skipped,
+    failures,
+    runs,
+    summary: summarize(runs, targets),
+  };
+}
