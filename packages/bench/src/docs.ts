@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatSeconds } from "@zero-to-one/server-kit";
 import { renderChart } from "./chart.js";
+import { prettyJson } from "./json.js";
 import type { SummaryRow, TourResults } from "./results.js";
 import { SCENARIOS } from "./scenarios.js";
 import { HEADERS, markdownTable, ms, times } from "./table.js";
@@ -15,7 +16,7 @@ export function writeDocs(results: TourResults, root: string): string[] {
   const assets = join(docs, "benchmarks");
   mkdirSync(assets, { recursive: true });
   const written = [join(assets, "results.json"), join(assets, "chart.svg"), join(docs, "benchmarks.md")];
-  writeFileSync(written[0]!, JSON.stringify(results, null, 2) + "\n");
+  writeFileSync(written[0]!, prettyJson(results));
   writeFileSync(written[1]!, renderChart(results));
   writeFileSync(written[2]!, benchmarksPage(results));
   for (const name of readdirSync(docs).filter((n) => n.endsWith(".md") && n !== "benchmarks.md")) {
@@ -88,7 +89,8 @@ ${markdownTable(r, r.summary)}
 - **vs raw node:http**: this row's share of the reference server's req/s (\`hello\` against a bare
   \`node:http\` hello, \`list\` against a bare \`node:http\` server answering a page serialized once).
   The distance to the ceiling is the honest headline: it is what the framework, the store and the
-  per-request JSON cost.
+  per-request JSON cost. The reference servers are single processes; from stage 05 on a stage runs
+  one worker per core, so it can pass 100%.
 
 ## The scenarios
 

@@ -113,7 +113,7 @@ export function summarize(runs: Run[], targets: Pick<Target, "id" | "kind">[]): 
         vsCeiling: null,
       };
       if (target.kind === "stage") {
-        if (previous) {
+        if (previous && previous.requestsPerSec > 0) {
           row.vsPrevious = { to: previous.target, ratio: row.requestsPerSec / previous.requestsPerSec };
         }
         const ceiling = rows.find((r) => r.scenario === scenario && r.target === CEILINGS[scenario]);

@@ -30,6 +30,8 @@ export interface Running {
   facts: Facts;
   /** The server's own start-up line (URL, store, workers). */
   startup: string;
+  /** Scenarios this server cannot run, with the reason (a stage whose paging has no cursor yet). */
+  unsupported: Map<string, string>;
   /** Seconds spent seeding (0 when the target holds no data). */
   seedSec: number;
   stop: () => Promise<void>;
@@ -146,13 +148,16 @@ export async function launch(target: Target, options: LaunchOptions): Promise<Ru
         await seedOverHttp(server.url, options.rows);
         seedSec = (Date.now() - seedStarted) / 1000;
       }
-      const facts =
+      const { facts, noKeyset } =
         target.kind === "stage"
           ? await gatherFacts(server.url, target.stage, options.rows)
-          : { rows: options.rows, deepStart: deepStartFor(options.rows), deepCursor: null, ids: [] };
+          : {
+              facts: { rows: options.rows, deepStart: deepStartFor(options.rows), deepCursor: null, ids: [] },
+            };
       return {
         url: server.url,
         facts,
+        unsupported: new Map(noKeyset ? [["list-deep-keyset", noKeyset]] : []),
         startup: server.output().split("\n")[0]?.trim() ?? "",
         seedSec,
         stop: async () => {

@@ -29,6 +29,25 @@ export interface TourOptions {
   log: (line: string) => void;
 }
 
+/**
+ * Waits until the server answers /index quickly again. A load tool stops sending when its time is
+ * up, but the server may still be working through the requests already in flight (100 slow list
+ * requests can take seconds); the next measurement must not pay for them.
+ */
+async function settle(url: string, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const started = Date.now();
+    try {
+      await (await fetch(`${url}/index`)).arrayBuffer();
+      if (Date.now() - started < 50) return;
+    } catch {
+      // busy or resetting connections; try again
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Seconds a launch takes besides the load itself: seeding, start-up, reading the facts. */
 function launchEstimate(target: Target, rows: number): number {
   if (target.stage >= 3) return 2 + rows / 20_000;
@@ -113,6 +132,16 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
       startups.set(target.id, running.startup);
       try {
         for (const name of target.scenarios) {
+          const unsupported = running.unsupported.get(name);
+          if (unsupported) {
+            const id = `${target.id} ${name}`;
+            if (!skipped.some((s) => s.id === id)) {
+              skipped.push({ id, reason: unsupported });
+              log(`skipped ${id}: ${unsupported}`);
+            }
+            done++;
+            continue;
+          }
           progress.update(done, `${where} · ${name}`);
           const scenario = scenarioNamed(name)!;
           const load = {
@@ -123,8 +152,17 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
             connections: options.connections,
           };
           try {
-            if (options.warmupSec > 0) await autocannonTool.run({ ...load, durationSec: options.warmupSec });
+            if (options.warmupSec > 0) {
+              await autocannonTool.run({ ...load, durationSec: options.warmupSec });
+              await settle(running.url);
+            }
             const measured = await options.tool.run({ ...load, durationSec: options.durationSec });
+            await settle(running.url);
+            if (measured.requests === 0) {
+              throw new Error(
+                `no request completed within ${options.durationSec} s (try a longer --duration)`,
+              );
+            }
             runs.push({ round, target: target.id, scenario: name, ...measured });
           } catch (error) {
             failures.push({ id: target.id, reason: `${name}, round ${round}: ${(error as Error).message}` });
