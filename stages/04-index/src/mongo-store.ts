@@ -100,7 +100,7 @@ export async function createMongoStore(
       const doc = await guard(() =>
         todos.findOneAndUpdate(
           { _id },
-          [{ $set: { is_finished: true, finished_at: { $ifNull: ["$finished_at", now()] } } }],
+          [{ $set: { is_finished: { $literal: true }, finished_at: { $ifNull: ["$finished_at", now()] } } }],
           { returnDocument: "after" },
         ),
       );
