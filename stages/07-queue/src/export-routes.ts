@@ -1,17 +1,11 @@
-import { ApiError, jsonError, onError } from "@zero-to-one/server-kit";
+import { ApiError, jsonError } from "@zero-to-one/server-kit";
 import { Hono, type Context } from "hono";
 import { stream } from "hono/streaming";
 import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import { exportTodos } from "./export.js";
 import type { ExportFiles } from "./export-files.js";
-import {
-  IDEMPOTENCY_KEY,
-  QueueUnavailableError,
-  type ExportJob,
-  type ExportProgress,
-  type ExportQueue,
-} from "./queue.js";
+import { IDEMPOTENCY_KEY, type ExportJob, type ExportProgress, type ExportQueue } from "./queue.js";
 import type { TodoStore } from "./store.js";
 
 export interface ExportDeps {
@@ -77,11 +71,6 @@ export function exportRoutes({ store, queue, files, pageSize }: ExportDeps) {
     });
   });
 
-  routes.onError((error, c) => {
-    if (!(error instanceof QueueUnavailableError)) return onError(error, c);
-    console.error(`${c.req.method} ${c.req.path}: ${error.message}`);
-    return jsonError(c, 503, "the job queue (Redis) is unavailable; try again in a moment");
-  });
   return routes;
 }
 

@@ -1,8 +1,17 @@
+import { integer, text } from "@zero-to-one/server-kit";
 import { createNodeRedisClient, Queue, type Job } from "bullmq";
+import { fileURLToPath } from "node:url";
 import { createClient } from "redis";
 
 /** The queue's name in Redis; the API adds to it, every worker process takes from it. */
 export const EXPORT_QUEUE = "todo-export";
+
+/** The settings both sides of the queue read: the API (inline exports, results) and the worker. */
+export const exportSettings = {
+  // a folder every worker writes to and every API process reads from (see export-files.ts)
+  EXPORT_DIR: text(fileURLToPath(new URL("../.data/exports", import.meta.url))),
+  EXPORT_PAGE_SIZE: integer(500, { min: 1, max: 10_000 }),
+};
 
 /** How long a finished export (its job and its file) is kept before it is removed. */
 export const RESULT_TTL_MS = 60 * 60 * 1000;

@@ -1,28 +1,32 @@
-import { integer, optionalUrl, readConfigOrExit, text } from "@zero-to-one/server-kit";
+import { integer, optionalUrl, readConfigOrExit } from "@zero-to-one/server-kit";
 import { createNodeRedisClient, Worker } from "bullmq";
 import { createClient } from "redis";
 import { exportFiles } from "./export-files.js";
 import { exportProcessor } from "./export-job.js";
-import { EXPORT_QUEUE, RESULT_TTL_MS, reportRedisErrors, type ExportResult } from "./queue.js";
-import { openSqliteStore } from "./sqlite-store.js";
+import { openStoreOrExit, storeSettings } from "./open-store.js";
+import {
+  EXPORT_QUEUE,
+  exportSettings,
+  RESULT_TTL_MS,
+  reportRedisErrors,
+  type ExportResult,
+} from "./queue.js";
 
 const config = readConfigOrExit({
+  ...storeSettings,
   REDIS_URL: optionalUrl(["redis:", "rediss:"]),
-  DB_PATH: text(".data/todo.db"),
-  EXPORT_DIR: text(".data/exports"),
+  ...exportSettings,
   WORKER_CONCURRENCY: integer(2, { min: 1, max: 64 }),
-  EXPORT_PAGE_SIZE: integer(500, { min: 1, max: 10_000 }),
-  // how long a job stays locked to a silent worker before another worker takes it over
+  // how long a job stays locked to a worker that stopped answering before another one takes it over
   JOB_LOCK_MS: integer(30_000, { min: 1_000, max: 600_000 }),
 });
 const redisUrl = config.REDIS_URL ?? "redis://127.0.0.1:6379";
-
-const store = openSqliteStore(config.DB_PATH);
+const { store, description } = await openStoreOrExit(config);
 const files = exportFiles(config.EXPORT_DIR);
 
-// A worker must ride out a Redis restart, never give up on a command: this is what BullMQ's
-// `maxRetriesPerRequest: null` means for ioredis. node-redis does it by default: commands wait in
-// its offline queue while it reconnects, with no per-command retry limit.
+// A worker must ride out a Redis restart and never give up on a command: that is what BullMQ's
+// `maxRetriesPerRequest: null` asks of an ioredis connection. node-redis behaves so by default:
+// commands wait in its offline queue while it reconnects, with no per-command retry limit.
 const client = createClient({ url: redisUrl });
 const worker = new Worker<Record<string, never>, ExportResult>(
   EXPORT_QUEUE,
@@ -41,9 +45,7 @@ worker.on("completed", (job, result) =>
   console.log(`export ${job.id} completed: ${result.rows} rows, ${result.bytes} bytes`),
 );
 worker.on("stalled", (jobId) =>
-  console.log(
-    `export ${jobId} stalled (its worker stopped renewing the lock): handed to the next free worker`,
-  ),
+  console.log(`export ${jobId} stalled (its worker stopped renewing the lock): back in the queue`),
 );
 worker.on("failed", (job, error) =>
   console.log(
@@ -75,5 +77,6 @@ process.on("SIGINT", shutdown);
 
 await worker.waitUntilReady();
 console.log(
-  `stage 07-queue worker taking "${EXPORT_QUEUE}" jobs from ${redisUrl} (store: ${store.kind}, concurrency: ${config.WORKER_CONCURRENCY}, files: ${config.EXPORT_DIR})`,
+  `stage 07-queue worker taking "${EXPORT_QUEUE}" jobs from ${redisUrl.replace(/\/\/[^@/]*@/, "//…@")} ` +
+    `(store: ${description}, concurrency: ${config.WORKER_CONCURRENCY}, files: ${config.EXPORT_DIR})`,
 );

@@ -4,14 +4,14 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportFiles } from "../src/export-files.js";
 import { exportTodos } from "../src/export.js";
-import { openSqliteStore } from "../src/sqlite-store.js";
+import { createSqliteStore } from "../src/sqlite-store.js";
 import type { TodoStore } from "../src/store.js";
 import { parseCsv } from "./helpers.js";
 
 describe("the export of all todos", () => {
   let store: TodoStore;
   beforeAll(async () => {
-    store = openSqliteStore(":memory:");
+    store = createSqliteStore(":memory:");
     for (let i = 0; i < 23; i++) await store.add(`todo ${i}, "quoted"`);
   });
   afterAll(() => store.close());
@@ -37,7 +37,7 @@ describe("the export of all todos", () => {
   });
 
   it("writes only a header for an empty store", async () => {
-    const empty = openSqliteStore(":memory:");
+    const empty = createSqliteStore(":memory:");
     const chunks = [];
     for await (const chunk of exportTodos(empty, 10)) chunks.push(chunk);
     expect(chunks).toEqual([{ csv: "\uFEFFid,content,created_at,is_finished,finished_at\r\n", rows: 0 }]);

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 
 export const stageDir = new URL("..", import.meta.url).pathname;
@@ -111,17 +111,12 @@ export interface JobView {
   failed_reason: string | null;
 }
 
-/** Fills the SQLite file at `dbPath` with `count` todos whose content needs CSV quoting. */
-export async function seedTodos(dbPath: string, count: number) {
-  const { default: Database } = await import("better-sqlite3");
-  const { openSqliteStore } = await import("../src/sqlite-store.js");
-  await openSqliteStore(dbPath).close();
-  const db = new Database(dbPath);
-  const insert = db.prepare("INSERT INTO todos VALUES (?, ?, ?, 0, NULL)");
-  const now = Date.now() / 1000;
-  db.transaction(() => {
-    for (let i = 0; i < count; i++)
-      insert.run(crypto.randomUUID(), `todo "${i}", with\na line break`, now - i);
-  })();
-  db.close();
+/** `npm run seed -- --count N` against the SQLite file at `dbPath`, as a learner runs it. */
+export function seedTodos(dbPath: string, count: number) {
+  const seeded = spawnSync(process.execPath, ["dist/seed.js", "--count", String(count)], {
+    cwd: stageDir,
+    env: { ...process.env, DB_PATH: dbPath, MONGO_URL: "" },
+    encoding: "utf8",
+  });
+  if (seeded.status !== 0) throw new Error(`seeding failed:\n${seeded.stdout}${seeded.stderr}`);
 }

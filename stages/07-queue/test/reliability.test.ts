@@ -39,7 +39,7 @@ describe.skipIf(probe.skipped)("the export queue under failure (real Redis, real
   async function setUp({ todos, apiEnv = {} }: { todos: number; apiEnv?: Record<string, string> }) {
     const dir = mkdtempSync(join(tmpdir(), "zto-07-"));
     const dbPath = join(dir, "todo.db");
-    await seedTodos(dbPath, todos);
+    seedTodos(dbPath, todos);
     const started = await startTestRedis({ persistent: true });
     redis = started.redis!;
     const env = { REDIS_URL: redis.url, DB_PATH: dbPath, EXPORT_DIR: join(dir, "exports") };

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.js";
 import { exportFiles } from "../src/export-files.js";
 import { createExportQueue, type ExportQueue } from "../src/queue.js";
-import { openSqliteStore } from "../src/sqlite-store.js";
+import { createSqliteStore } from "../src/sqlite-store.js";
 import type { TodoStore } from "../src/store.js";
 import { parseCsv, type JobView } from "./helpers.js";
 
@@ -22,11 +22,11 @@ describe.skipIf(started.skipped)("the export routes, with no worker running", ()
 
   beforeAll(async () => {
     redis = started.redis!;
-    store = openSqliteStore(":memory:");
+    store = createSqliteStore(":memory:");
     for (const content of ["first", 'second, with "quotes"', "=1+1"]) await store.add(content);
     queue = createExportQueue({ redisUrl: redis.url, attempts: 3, backoffMs: 1000 });
     const files = exportFiles(mkdtempSync(join(tmpdir(), "zto-exports-")));
-    app = createApp({ store, queue, files, pageSize: 2 });
+    app = createApp({ store, exports: { queue, files, pageSize: 2 } });
   });
   afterAll(async () => {
     await queue?.close();
