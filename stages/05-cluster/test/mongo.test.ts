@@ -1,0 +1,42 @@
+import { describeTodoApi, describeTodoStore, inProcess } from "@zero-to-one/contract";
+import { startTestMongo } from "@zero-to-one/test-kit";
+import { MongoClient } from "mongodb";
+import { afterAll, describe } from "vitest";
+import { createApp } from "../src/app.js";
+import { createMongoStore } from "../src/mongo-store.js";
+
+// MONGO_URL, or a throwaway mongod when one can be downloaded; otherwise one line and skipped tests.
+const mongo = await startTestMongo();
+if (mongo.skipped) console.log(`skipped: ${mongo.skipped}`);
+
+describe.skipIf(Boolean(mongo.skipped))("05-cluster on MongoDB", () => {
+  // databases of our own, dropped afterwards: a user's data is never touched
+  const run = `todo_test_05_${process.pid}_${Date.now()}`;
+  const dropDatabase = async (dbName: string) => {
+    const client = await new MongoClient(mongo.url!).connect();
+    await client.db(dbName).dropDatabase();
+    await client.close();
+  };
+
+  describeTodoStore("05-cluster MongoDB", {
+    level: 4,
+    open: () => createMongoStore(mongo.url!, { dbName: `${run}_store` }),
+    cleanUp: () => dropDatabase(`${run}_store`),
+  });
+
+  const stores: Awaited<ReturnType<typeof createMongoStore>>[] = [];
+  describeTodoApi("05-cluster in-process (MongoDB)", {
+    level: 4,
+    connect: async () => {
+      const store = await createMongoStore(mongo.url!, { dbName: `${run}_api` });
+      stores.push(store);
+      return inProcess(createApp({ store }));
+    },
+  });
+
+  afterAll(async () => {
+    for (const store of stores) await store.close();
+    await dropDatabase(`${run}_api`);
+    if (mongo.skipped === undefined) await mongo.stop();
+  });
+});
