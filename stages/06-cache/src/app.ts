@@ -1,0 +1,102 @@
+import { jsonError, notFound, onError } from "@zero-to-one/server-kit";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { secureHeaders } from "hono/secure-headers";
+import { encodeCursor } from "./cursor.js";
+import type { FirstPageCache } from "./first-page-cache.js";
+import { DEFAULT_LIMIT, readContent, readPage, type PageRequest } from "./input.js";
+import { StoreUnavailableError, type TodoStore } from "./store.js";
+
+export const MAX_BODY_BYTES = 16 * 1024;
+
+/** One row more than asked tells whether another page exists; `next` is where it starts. */
+async function listPage(store: TodoStore, page: PageRequest) {
+  const rows =
+    "before" in page
+      ? await store.listBefore(page.before, page.limit + 1)
+      : await store.list({ start: page.start, limit: page.limit + 1 });
+  const data = rows.slice(0, page.limit);
+  return { data, next: rows.length > page.limit ? encodeCursor(data.at(-1)!) : null };
+}
+
+/** The first page exactly as GET /todo sends it: what the cache stores and every hit answers. */
+export const renderFirstPage = async (store: TodoStore) =>
+  JSON.stringify(await listPage(store, { start: 0, limit: DEFAULT_LIMIT }));
+
+/** `/todo`, `?start=0`, `?limit=10` ask for the first page; any other page (or a cursor) reads the store. */
+const isFirstPage = (page: PageRequest) =>
+  "start" in page && page.start === 0 && page.limit === DEFAULT_LIMIT;
+
+export function createApp({ store, firstPage }: { store: TodoStore; firstPage: FirstPageCache }) {
+  const app = new Hono();
+  app.use(secureHeaders());
+
+  app.get("/index", (c) => c.json({ msg: "hello world" }));
+
+  app.get("/healthz", async (c) => {
+    // Redis down only slows the first page down (bypass): "degraded", not 503 — unless the caller
+    // needs the cache, e.g. before a benchmark: /healthz?require=redis
+    const redis = firstPage.redisState() === "up" ? "ok" : "down: serving from the store (X-Cache: bypass)";
+    try {
+      await store.ping();
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return c.json({ status: "unavailable", checks: { [store.kind]: `down: ${reason}`, redis } }, 503);
+    }
+    const checks = { [store.kind]: "ok", redis };
+    if (redis === "ok") return c.json({ status: "ok", checks });
+    return c.json({ status: "degraded", checks }, c.req.query("require") === "redis" ? 503 : 200);
+  });
+
+  app.get("/todo", async (c) => {
+    const page = readPage(c);
+    if (!isFirstPage(page)) return c.json(await listPage(store, page));
+    const { body, cache } = await firstPage.read();
+    return c.body(body, 200, { "Content-Type": "application/json", "X-Cache": cache });
+  });
+
+  app.post(
+    "/todo",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => jsonError(c, 413, `the body is larger than ${MAX_BODY_BYTES / 1024} KiB`),
+    }),
+    async (c) => {
+      const todo = await store.add(await readContent(c));
+      // every write invalidates before it is acknowledged, so the writer never reads it back stale
+      await firstPage.invalidate();
+      return c.json(todo, 201, { Location: `/todo/${todo.id}` });
+    },
+  );
+
+  app.get("/todo/:id", async (c) => {
+    const todo = await store.get(c.req.param("id"));
+    return todo ? c.json(todo) : unknownTodo(c);
+  });
+
+  app.put("/todo/:id/finish", async (c) => {
+    const todo = await store.finish(c.req.param("id"));
+    if (!todo) return unknownTodo(c);
+    await firstPage.invalidate();
+    return c.json(todo);
+  });
+
+  app.delete("/todo/:id", async (c) => {
+    if (!(await store.remove(c.req.param("id")))) return unknownTodo(c);
+    await firstPage.invalidate();
+    return c.body(null, 204);
+  });
+
+  app.notFound(notFound(app));
+  app.onError((error, c) =>
+    error instanceof StoreUnavailableError
+      ? jsonError(c, 503, `the database is unavailable, try again shortly (${error.message})`, {
+          "Retry-After": "1",
+        })
+      : onError(error, c),
+  );
+  return app;
+}
+
+const unknownTodo = (c: Parameters<typeof jsonError>[0]) =>
+  jsonError(c, 404, `no todo with id ${JSON.stringify(c.req.param("id"))}`);
