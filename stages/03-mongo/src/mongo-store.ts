@@ -38,7 +38,7 @@ const NEWEST_FIRST = { created_at: -1, _id: -1 } as const;
 /**
  * The article's database, used when MONGO_URL is set. Connects before returning, so a wrong
  * URL stops start-up with one clear line instead of failing on the first request.
- * Like stage 03's SQLite store it has no index on created_at yet.
+ * Like the SQLite store, it has no index on created_at yet: stage 04 adds one.
  */
 export async function createMongoStore(
   url: string,

@@ -1,4 +1,4 @@
-import { startServer } from "@zero-to-one/test-kit";
+import { freePort, startServer } from "@zero-to-one/test-kit";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -57,6 +57,19 @@ describe("the server process", () => {
       /^config error: MONGO_URL="http:\/\/localhost:27017" must start with mongodb:/,
     );
     expect(run.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("stops with one clear line when MongoDB does not answer at MONGO_URL", async () => {
+    const port = await freePort(); // nothing listens there
+    const run = spawnSync(process.execPath, ["dist/server.js"], {
+      cwd,
+      env: { ...process.env, MONGO_URL: `mongodb://127.0.0.1:${port}/todo` },
+      encoding: "utf8",
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toMatch(/^cannot open MongoDB \(MONGO_URL\): .*ECONNREFUSED/);
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    expect(run.stdout).not.toMatch(/listening/);
   });
 });
 
