@@ -3,6 +3,7 @@ import { labelOf, ms } from "./table.js";
 
 const STAGE_COLORS = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7"];
 const REFERENCE_COLOR = "#9c9c9c";
+const FLASK_COLOR = "#c9b79c";
 
 const escape = (s: string) =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -48,9 +49,10 @@ export function renderChart(results: TourResults): string {
   let previousScenario = "";
   const colorOf = (row: SummaryRow) => {
     const target = results.targets.find((t) => t.id === row.target);
-    return !target || target.kind === "reference"
-      ? REFERENCE_COLOR
-      : STAGE_COLORS[(target.stage - 1) % STAGE_COLORS.length]!;
+    if (!target || target.kind === "reference") {
+      return target?.id.startsWith("flask") ? FLASK_COLOR : REFERENCE_COLOR;
+    }
+    return STAGE_COLORS[(target.stage - 1) % STAGE_COLORS.length]!;
   };
   for (const row of rows) {
     if (row.scenario !== previousScenario) {
@@ -108,7 +110,7 @@ export function renderChart(results: TourResults): string {
 ${axis(rpsLeft, rps, "")}
 ${axis(p99Left, p99, " ms")}
 ${parts.join("\n")}
-<text x="8" y="${height - 10}" class="subtitle">grey: raw node:http reference servers, the ceiling of this machine</text>
+<text x="8" y="${height - 10}" class="subtitle">grey: raw node:http reference servers, the ceiling of this machine · beige: Flask, the article's stack</text>
 </svg>
 `;
 }

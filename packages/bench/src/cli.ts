@@ -3,7 +3,7 @@
  * The benchmark tour from the command line:
  *   node packages/bench/dist/cli.js [--tool k6|autocannon|wrk] [--stages 01,02] [--scenarios list,hello]
  *     [--duration 5] [--warmup 1] [--connections 100] [--rounds 3] [--rows 10000] [--workers N]
- *     [--results-dir DIR] [--no-docs]
+ *     [--results-dir DIR] [--no-docs] [--no-flask]
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -17,7 +17,7 @@ import { runTour } from "./tour.js";
 
 const USAGE = `usage: tour [--tool k6|autocannon|wrk] [--stages 01,02,…] [--scenarios ${SCENARIO_NAMES.join(",")}]
             [--duration SEC] [--warmup SEC] [--connections N] [--rounds N] [--rows N] [--workers N]
-            [--results-dir DIR] [--no-docs]`;
+            [--results-dir DIR] [--no-docs] [--no-flask]`;
 
 function fail(message: string): never {
   console.error(`tour: ${message}\n${USAGE}`);
@@ -57,6 +57,7 @@ try {
       workers: { type: "string" },
       "results-dir": { type: "string" },
       "no-docs": { type: "boolean", default: false },
+      "no-flask": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -104,6 +105,7 @@ const results = await runTour({
   rounds: positive("rounds", parsed.rounds, 3),
   rows,
   workers: positive("workers", parsed.workers, defaultWorkers()),
+  flask: !parsed["no-flask"],
   log: (line) => process.stderr.write(toTerminal ? `\r\x1b[2K${line}\n` : `${line}\n`),
 });
 

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { type TestRedis, startServer, startTestRedis } from "@zero-to-one/test-kit";
+import { runs, startCommand } from "./command.js";
 import { gatherFacts } from "./facts.js";
 import { type Facts, SCENARIOS, type ScenarioName, deepStartFor } from "./scenarios.js";
 
@@ -15,7 +16,10 @@ export interface Target {
   /** The stage number; 0 for reference servers. */
   stage: number;
   dir: string;
+  /** The built script node runs, relative to dir… */
   entry: string;
+  /** …or, for the Flask references, the program and its arguments (`{port}` is filled in). */
+  command?: string[];
   scenarios: ScenarioName[];
 }
 
@@ -61,6 +65,39 @@ export function referenceTargets(): Target[] {
       scenarios: ["list"],
     },
   ];
+}
+
+/**
+ * The article's stack as two more reference servers, when Flask and gunicorn are installed
+ * (Debian: `apt-get install python3-flask gunicorn`): Flask's development server, and gunicorn
+ * with the usual (2 × cores) + 1 sync workers.
+ */
+export function flaskTargets(): { targets: Target[]; missing?: string } {
+  const python = ["python3", "/usr/bin/python3"].find((p) => runs(p, ["-c", "import flask"]));
+  if (!python)
+    return { targets: [], missing: "Flask is not installed (apt-get install python3-flask gunicorn)" };
+  const dir = join(packageDir, "flask");
+  const flaskDev: Target = {
+    id: "flask-dev",
+    label: "Flask dev server",
+    kind: "reference",
+    stage: 0,
+    dir,
+    entry: "app.py",
+    command: [python, "app.py"],
+    scenarios: ["hello", "list"],
+  };
+  if (!runs("gunicorn", ["--version"])) {
+    return { targets: [flaskDev], missing: "gunicorn is not installed (apt-get install gunicorn)" };
+  }
+  const workers = 2 * availableParallelism() + 1;
+  const gunicorn: Target = {
+    ...flaskDev,
+    id: "flask-gunicorn",
+    label: `Flask + gunicorn (${workers} workers)`,
+    command: ["gunicorn", "--workers", String(workers), "--bind", "127.0.0.1:{port}", "app:app"],
+  };
+  return { targets: [flaskDev, gunicorn] };
 }
 
 /**
@@ -142,7 +179,14 @@ export async function launch(target: Target, options: LaunchOptions): Promise<Ru
       }
       seedSec = (Date.now() - seedStarted) / 1000;
     }
-    const server = await startServer({ cwd: target.dir, entry: target.entry, env, timeoutMs: 30_000 });
+    if (target.command) env["ROWS"] = String(options.rows);
+    const server = target.command
+      ? await startCommand(target.command[0]!, target.command.slice(1), {
+          cwd: target.dir,
+          env,
+          logDir: dataDir,
+        })
+      : await startServer({ cwd: target.dir, entry: target.entry, env, timeoutMs: 30_000 });
     try {
       if (target.stage === 2) {
         await seedOverHttp(server.url, options.rows);

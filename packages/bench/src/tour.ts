@@ -6,6 +6,7 @@ import {
   type Skipped,
   type Target,
   discoverStages,
+  flaskTargets,
   launch,
   redisProblem,
   referenceTargets,
@@ -25,6 +26,8 @@ export interface TourOptions {
   rounds: number;
   rows: number;
   workers: number;
+  /** Measure the Flask references too, when Flask is installed. */
+  flask: boolean;
   /** Prints a line to the person watching (the progress bar shares the stream). */
   log: (line: string) => void;
 }
@@ -67,7 +70,19 @@ export async function planTour(options: TourOptions) {
     }
   }
   const runnable = stages.filter((s) => !skipped.some((k) => k.id === s.id));
-  const targets = [...referenceTargets(), ...runnable]
+  let flask: ReturnType<typeof flaskTargets> = { targets: [] };
+  if (options.flask && options.tool.name === "autocannon") {
+    // Werkzeug and gunicorn's sync workers close the connection after every answer; autocannon
+    // then reports impossible latencies (p50 above the whole run's time per request), so no numbers.
+    skipped.push({
+      id: "flask",
+      reason: "autocannon mis-measures servers that close every connection; use --tool wrk",
+    });
+  } else if (options.flask) {
+    flask = flaskTargets();
+    if (flask.missing) skipped.push({ id: "flask", reason: flask.missing });
+  }
+  const targets = [...referenceTargets(), ...flask.targets, ...runnable]
     .map((t) => ({ ...t, scenarios: t.scenarios.filter(wanted) }))
     .filter((t) => t.scenarios.length > 0);
   const perRound = targets.reduce((n, t) => n + t.scenarios.length, 0);

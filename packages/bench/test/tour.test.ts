@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -38,6 +38,7 @@ describe("the benchmark tour (smoke: stages 01 and 02, autocannon, 1 s per scena
         "--results-dir",
         resultsDir,
         "--no-docs",
+        "--no-flask",
       ],
       { cwd: bench, stdio: ["ignore", "pipe", "pipe"], timeout: 110_000 },
     );
@@ -99,4 +100,35 @@ describe("the benchmark tour (smoke: stages 01 and 02, autocannon, 1 s per scena
     expect(existsSync(docsPage) ? statSync(docsPage).mtimeMs : undefined).toBe(docsBefore);
     expect(tour.stdout).not.toContain("wrote ");
   });
+});
+
+const flaskMissing = spawnSync("gunicorn", ["--version"]).error !== undefined;
+if (flaskMissing)
+  console.log("skipped: the Flask references need python3-flask and gunicorn (apt-get install)");
+
+describe.skipIf(flaskMissing)("the Flask references (when python3-flask and gunicorn are installed)", () => {
+  it("runs the article's stack on the hello and list scenarios and stops it cleanly", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "zto-bench-flask-"));
+    try {
+      const args = ["dist/cli.js", "--tool", "wrk", "--stages", "01", "--scenarios", "hello,list"];
+      args.push("--rounds", "1", "--duration", "1", "--warmup", "0", "--rows", "100", "--connections", "10");
+      args.push("--results-dir", dir, "--no-docs");
+      const child = spawn(process.execPath, args, { cwd: bench, stdio: ["ignore", "pipe", "pipe"] });
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      const [status] = (await once(child, "exit")) as [number | null];
+      expect(status, stderr).toBe(0);
+      const r = JSON.parse(readFileSync(join(dir, "latest.json"), "utf8")) as TourResults;
+      const flask = r.runs.filter((run) => run.target.startsWith("flask"));
+      expect(flask.map((run) => `${run.target} ${run.scenario}`).sort()).toEqual([
+        "flask-dev hello",
+        "flask-dev list",
+        "flask-gunicorn hello",
+        "flask-gunicorn list",
+      ]);
+      for (const run of flask) expect(run.requests > 0 && run.errors + run.non2xx === 0).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
