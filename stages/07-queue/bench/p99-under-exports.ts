@@ -2,7 +2,7 @@
  * GET /todo latency while exports run: idle, with exports on the queue, and with the same exports
  * inline in the request. Run from the stage after `npm run build`:
  *
- *   npm run bench:exports -- [--seconds 10] [--exporters 2] [--connections 10] [--count 10000]
+ *   npm run bench:exports -- [--seconds 10] [--rounds 1] [--exporters 2] [--connections 10] [--count 10000]
  *
  * It starts its own redis-server, API server and (for the queue) one worker, on free ports, seeds a
  * throwaway SQLite file, and stops everything at the end. Numbers depend on the machine: compare
@@ -20,12 +20,14 @@ import { parseArgs } from "node:util";
 const { values } = parseArgs({
   options: {
     seconds: { type: "string", default: "10" },
+    rounds: { type: "string", default: "1" },
     exporters: { type: "string", default: "2" },
     connections: { type: "string", default: "10" },
     count: { type: "string", default: "10000" },
   },
 });
 const seconds = Number(values.seconds);
+const rounds = Number(values.rounds);
 const exporters = Number(values.exporters);
 const connections = Number(values.connections);
 const count = Number(values.count);
@@ -85,12 +87,13 @@ function exportLoad(mode: "queue" | "inline") {
   };
 }
 
-async function measure(label: string, mode?: "queue" | "inline") {
+async function measure(round: number, label: string, mode?: "queue" | "inline") {
   const stop = mode ? exportLoad(mode) : async () => 0;
   await new Promise((r) => setTimeout(r, 500)); // let the exports get going
   const result = await autocannon({ url: `${api.url}/todo`, connections, duration: seconds });
   const exports = await stop();
   return {
+    round,
     "while…": label,
     "GET /todo req/s": Math.round(result.requests.total / result.duration),
     "p50 ms": result.latency.p50,
@@ -108,9 +111,13 @@ const worker = spawn(process.execPath, ["dist/worker.js"], {
 });
 const rows = [];
 try {
-  rows.push(await measure("idle"));
-  rows.push(await measure(`${exporters} exports at a time, on the queue`, "queue"));
-  rows.push(await measure(`${exporters} exports at a time, inline (?inline=1)`, "inline"));
+  // a first, unrecorded run warms the JIT and the page cache
+  await autocannon({ url: `${api.url}/todo`, connections, duration: 3 });
+  for (let round = 1; round <= rounds; round++) {
+    rows.push(await measure(round, "idle"));
+    rows.push(await measure(round, `${exporters} exports at a time, on the queue`, "queue"));
+    rows.push(await measure(round, `${exporters} exports at a time, inline (?inline=1)`, "inline"));
+  }
 } finally {
   worker.kill("SIGTERM");
   await once(worker, "exit");
@@ -118,8 +125,9 @@ try {
   await redis.stop();
   rmSync(dir, { recursive: true, force: true });
 }
+console.log(api.output().split("\n")[0]);
 console.log(
-  `${count.toLocaleString("en-US")} todos, ${env.WORKERS} API workers, 1 queue worker (concurrency 2), ` +
-    `autocannon ${connections} connections × ${seconds} s on GET /todo; ${cpus().length} × ${cpus()[0]?.model}; ${new Date().toISOString()}`,
+  `${count.toLocaleString("en-US")} seeded todos; 1 queue worker (concurrency 2); autocannon ${connections} ` +
+    `connections × ${seconds} s on GET /todo; ${cpus().length} × ${cpus()[0]?.model}; ${new Date().toISOString()}`,
 );
 console.table(rows);

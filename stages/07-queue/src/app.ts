@@ -2,6 +2,8 @@ import { jsonError, notFound, onError } from "@zero-to-one/server-kit";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
+import type { IncomingMessage } from "node:http";
+import { clientAddress } from "./client-address.js";
 import { encodeCursor } from "./cursor.js";
 import { exportRoutes, type ExportDeps } from "./export-routes.js";
 import { readContent, readPage } from "./input.js";
@@ -13,23 +15,37 @@ export const MAX_BODY_BYTES = 16 * 1024;
 export function createApp({
   store,
   exports,
+  trustedProxies = new Set(["127.0.0.1"]),
 }: {
   store: TodoStore;
   /** The long task: the queue it goes on, the folder its results land in (see export-routes.ts). */
   exports: Omit<ExportDeps, "store">;
+  /** Addresses whose X-Forwarded-For header is believed (nginx in front). */
+  trustedProxies?: ReadonlySet<string>;
 }) {
-  const app = new Hono();
+  // under @hono/node-server, c.env.incoming is the Node request (absent when tested in-process)
+  const app = new Hono<{ Bindings: { incoming?: IncomingMessage } }>();
   app.use(secureHeaders());
 
   app.get("/index", (c) => c.json({ msg: "hello world" }));
 
   app.get("/healthz", async (c) => {
+    // which worker answered (requests spread over the cluster) and who asked (through nginx or not)
+    const seen = {
+      worker: { pid: process.pid },
+      client:
+        clientAddress(
+          c.env?.incoming?.socket.remoteAddress,
+          c.req.header("x-forwarded-for"),
+          trustedProxies,
+        ) ?? null,
+    };
     try {
       await store.ping();
-      return c.json({ status: "ok", checks: { [store.kind]: "ok" } });
+      return c.json({ status: "ok", checks: { [store.kind]: "ok" }, ...seen });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      return c.json({ status: "unavailable", checks: { [store.kind]: `down: ${reason}` } }, 503);
+      return c.json({ status: "unavailable", checks: { [store.kind]: `down: ${reason}` }, ...seen }, 503);
     }
   });
 

@@ -1,5 +1,4 @@
 import { describeTodoApi, inProcess, overHttp } from "@zero-to-one/contract";
-import { startServer, type ServerProcess } from "@zero-to-one/test-kit";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,26 +6,26 @@ import { afterAll, expect } from "vitest";
 import { createApp } from "../src/app.js";
 import { testExports } from "./exports-fixture.js";
 import { createSqliteStore } from "../src/sqlite-store.js";
+import { startCluster, type Cluster } from "./cluster.js";
 
 describeTodoApi("07-queue in-process (SQLite)", {
   level: 4,
   connect: () => inProcess(createApp({ store: createSqliteStore(":memory:"), exports: testExports() })),
 });
 
+// two workers, each with its own connection to one SQLite file in WAL mode: whichever worker
+// answers, the API behaves the same
 const dir = mkdtempSync(join(tmpdir(), "zto-07-"));
-let server: ServerProcess | undefined;
-describeTodoApi("07-queue over HTTP (SQLite file)", {
+let cluster: Cluster | undefined;
+describeTodoApi("07-queue over HTTP (2 workers, SQLite file)", {
   level: 4,
   connect: async () => {
-    server = await startServer({
-      cwd: new URL("..", import.meta.url).pathname,
-      // a folder that does not exist yet: the server creates it
-      env: { DB_PATH: join(dir, "new-folder", "todo.db"), MONGO_URL: "" },
-    });
-    return overHttp(server.url);
+    // a folder that does not exist yet: the workers create it
+    cluster = await startCluster({ WORKERS: "2", DB_PATH: join(dir, "new-folder", "todo.db") });
+    return overHttp(cluster.url);
   },
 });
 afterAll(async () => {
-  expect(await server?.stop()).toBe(0);
+  expect(await cluster?.stop()).toBe(0);
   rmSync(dir, { recursive: true, force: true });
 });

@@ -12,7 +12,7 @@ if (mongo.skipped) console.log(`skipped: ${mongo.skipped}`);
 
 describe.skipIf(Boolean(mongo.skipped))("07-queue on MongoDB", () => {
   // databases of our own, dropped afterwards: a user's data is never touched
-  const run = `todo_test_04_${process.pid}_${Date.now()}`;
+  const run = `todo_test_05_${process.pid}_${Date.now()}`;
   const dropDatabase = async (dbName: string) => {
     const client = await new MongoClient(mongo.url!).connect();
     await client.db(dbName).dropDatabase();

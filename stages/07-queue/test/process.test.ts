@@ -1,9 +1,9 @@
-import { startServer } from "@zero-to-one/test-kit";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { startCluster } from "./cluster.js";
 
 const cwd = new URL("..", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "zto-07-process-"));
@@ -30,9 +30,9 @@ const countTodos = async (url: string) => {
 describe("the server process", () => {
   it("keeps todos across a restart, which stage 02 could not", async () => {
     const env = { DB_PATH: join(dir, "restart.db"), MONGO_URL: "" };
-    const first = await startServer({ cwd, env });
+    const first = await startCluster(env);
     expect(first.output()).toMatch(
-      /listening on http:\/\/127\.0\.0\.1:\d+\/todo \(store: sqlite at .*restart\.db\)/,
+      /listening on http:\/\/127\.0\.0\.1:\d+\/todo \(store: sqlite at .*restart\.db, 2 workers: pids \d+, \d+; primary pid \d+\)/,
     );
     const res = await fetch(`${first.url}/todo`, {
       method: "POST",
@@ -41,7 +41,7 @@ describe("the server process", () => {
     const todo = await res.json();
     expect(await first.stop()).toBe(0);
 
-    const second = await startServer({ cwd, env });
+    const second = await startCluster(env);
     expect(await (await fetch(`${second.url}/todo/${(todo as { id: string }).id}`)).json()).toEqual(todo);
     expect(await second.stop()).toBe(0);
   });
@@ -69,7 +69,7 @@ describe("npm run seed", () => {
 
     expect(seed(dbPath, "--count", "1500").out).toMatch(/already holds 1,500 seeded todos/);
 
-    const server = await startServer({ cwd, env: { DB_PATH: dbPath, MONGO_URL: "" } });
+    const server = await startCluster({ DB_PATH: dbPath });
     try {
       expect(await countTodos(server.url)).toBe(1500);
       const mine = await fetch(`${server.url}/todo`, {
