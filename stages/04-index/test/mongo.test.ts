@@ -1,7 +1,7 @@
-import { describeTodoApi, describeTodoStore, inProcess } from "@zero-to-one/contract";
-import { startTestMongo } from "@zero-to-one/test-kit";
+import { describeTodoApi, describeTodoStore, inProcess, overHttp } from "@zero-to-one/contract";
+import { startServer, startTestMongo, type ServerProcess } from "@zero-to-one/test-kit";
 import { MongoClient } from "mongodb";
-import { afterAll, describe } from "vitest";
+import { afterAll, describe, expect } from "vitest";
 import { createApp } from "../src/app.js";
 import { createMongoStore } from "../src/mongo-store.js";
 
@@ -34,9 +34,35 @@ describe.skipIf(Boolean(mongo.skipped))("04-index on MongoDB", () => {
     },
   });
 
+  let server: ServerProcess | undefined;
+  describeTodoApi("04-index over HTTP (MongoDB)", {
+    level: 4,
+    connect: async () => {
+      server = await startServer({
+        cwd: new URL("..", import.meta.url).pathname,
+        env: { MONGO_URL: withDatabase(mongo.url!, `${run}_live`) },
+      });
+      expect(server.output()).toMatch(/store: mongo at /);
+      return overHttp(server.url);
+    },
+  });
+
   afterAll(async () => {
+    expect(await server?.stop()).toBe(0);
     for (const store of stores) await store.close();
     await dropDatabase(`${run}_api`);
+    await dropDatabase(`${run}_live`);
     if (mongo.skipped === undefined) await mongo.stop();
   });
 });
+
+/** The same server and options, another database: mongodb://host/db?options → mongodb://host/<name>?options */
+function withDatabase(url: string, name: string) {
+  const [, base, path = "/", query = ""] =
+    /^(mongodb(?:\+srv)?:\/\/[^/?]+)(\/[^?]*)?(\?.*)?$/.exec(url) ?? [];
+  if (!base) throw new Error(`cannot read MONGO_URL ${url}`);
+  // credentials are checked against the database in the path unless authSource says otherwise
+  const keepAuth = base.includes("@") && !/[?&]authSource=/.test(query);
+  const authSource = `authSource=${path.slice(1) || "admin"}`;
+  return `${base}/${name}${keepAuth ? (query ? `${query}&${authSource}` : `?${authSource}`) : query}`;
+}
