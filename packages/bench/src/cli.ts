@@ -3,7 +3,7 @@
  * The benchmark tour from the command line:
  *   node packages/bench/dist/cli.js [--tool k6|autocannon|wrk] [--stages 01,02] [--scenarios list,hello]
  *     [--duration 5] [--warmup 1] [--connections 100] [--rounds 3] [--rows 10000] [--workers N]
- *     [--results-dir DIR] [--no-docs] [--no-flask]
+ *     [--results-dir DIR] [--no-docs] [--no-flask] [--mongo]
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -17,7 +17,7 @@ import { runTour } from "./tour.js";
 
 const USAGE = `usage: tour [--tool k6|autocannon|wrk] [--stages 01,02,…] [--scenarios ${SCENARIO_NAMES.join(",")}]
             [--duration SEC] [--warmup SEC] [--connections N] [--rounds N] [--rows N] [--workers N]
-            [--results-dir DIR] [--no-docs] [--no-flask]`;
+            [--results-dir DIR] [--no-docs] [--no-flask] [--mongo]`;
 
 function fail(message: string): never {
   console.error(`tour: ${message}\n${USAGE}`);
@@ -58,6 +58,7 @@ try {
       "results-dir": { type: "string" },
       "no-docs": { type: "boolean", default: false },
       "no-flask": { type: "boolean", default: false },
+      mongo: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -86,6 +87,12 @@ const scenarios = list("scenarios", parsed.scenarios)?.map((s) => {
 });
 const rows = positive("rows", parsed.rows, 10_000, 20);
 
+const mongoUrl = parsed.mongo ? process.env["MONGO_URL"] : undefined;
+if (parsed.mongo && !mongoUrl)
+  fail("--mongo needs MONGO_URL (the tour seeds it with --reset: its todos are replaced)");
+if (mongoUrl)
+  console.error(`--mongo: stages 03+ use MONGO_URL; the tour replaces the todos in that database`);
+
 let picked;
 try {
   picked = pickTool(tool as ToolName | undefined);
@@ -106,6 +113,7 @@ const results = await runTour({
   rows,
   workers: positive("workers", parsed.workers, defaultWorkers()),
   flask: !parsed["no-flask"],
+  ...(mongoUrl ? { mongoUrl } : {}),
   log: (line) => process.stderr.write(toTerminal ? `\r\x1b[2K${line}\n` : `${line}\n`),
 });
 

@@ -92,6 +92,19 @@ ${markdownTable(r, r.summary)}
   per-request JSON cost. The reference servers are single processes; from stage 05 on a stage runs
   one worker per core, so it can pass 100%.
 
+## The article's stack
+
+When \`python3-flask\` and \`gunicorn\` are installed (\`apt-get install python3-flask gunicorn\`), the
+tour also measures a small Flask app (\`packages/bench/flask/app.py\`, in memory, seeded with the
+same number of todos, answering \`hello\` and \`list\`) run the two ways the article ran it: Flask's
+development server and gunicorn with (2 × cores) + 1 sync workers. Both close the connection after
+every answer, as the article's servers did. autocannon reports impossible latencies for such
+servers, so the Flask rows are measured only with \`--tool wrk\` or k6; \`--no-flask\` leaves them out.
+${r.targets.some((t) => t.id.startsWith("flask")) ? "" : "\nThis run has no Flask rows (see *Left out of this run* below).\n"}
+For comparison, the article measured 43 requests per second for its first page of ten on MongoDB without
+an index, 298 with the index, 863 with 9 gunicorn workers and 1,129 with meinheld workers, on its
+own machine in 2017.
+
 ## The scenarios
 
 The scenarios are defined once (\`packages/bench/src/scenarios.ts\`) and every load tool runs the same
@@ -106,10 +119,10 @@ ${s.rows.toLocaleString("en-US")} todos in every response; from stage 03 on, \`l
 
 - Each stage was built and started as its own process (\`node dist/server.js\`), fresh for every round.
   Stages 03 and later were seeded first with their own \`node dist/seed.js --count ${s.rows} --reset\`
-  into a SQLite file in a temporary folder; stage 02 was filled through its own \`POST /todo\`.
+  into ${s.store === "mongo" ? "the MongoDB database named by `MONGO_URL`" : "a SQLite file in a temporary folder"}; stage 02 was filled through its own \`POST /todo\`.
   Stages 05 and later got \`WORKERS=${s.workers}\`; stages 06 and 07 got \`REDIS_URL\` or a throwaway
   \`redis-server\`.
-- Before each scenario, ${s.warmupSec} s of warm-up load (not counted); then ${s.durationSec} s of measured load
+- ${s.warmupSec > 0 ? `Before each scenario, ${s.warmupSec} s of warm-up load (not counted); then` : "No warm-up;"} ${s.durationSec} s of measured load
   at ${s.connections} connections, as in the article's \`wrk -c100\`. Reads run first and writes last,
   so the writes never change what the reads see.
 - The targets are interleaved: each round runs every server once, and the table shows the median
@@ -145,7 +158,9 @@ npm run tour -- --no-docs                      # leave docs/ alone
 
 Options: \`--tool k6|autocannon|wrk\`, \`--stages\`, \`--scenarios\`, \`--duration\` (seconds per scenario),
 \`--warmup\`, \`--connections\` (default 100), \`--rounds\` (default 3), \`--rows\` (default 10,000),
-\`--workers\` (default: the number of cores), \`--results-dir\`, \`--no-docs\`. The tour prints an
+\`--workers\` (default: the number of cores), \`--results-dir\`, \`--no-docs\`, \`--no-flask\`, and
+\`--mongo\` (stages 03+ on the database in \`MONGO_URL\` instead of a temporary SQLite file; the
+tour replaces the todos in it, so never point it at data you want to keep). The tour prints an
 estimate of its duration before it starts and a progress line while it runs. Every run writes its
 results to \`packages/bench/results/\` (ignored by git); unless \`--no-docs\` is given it also
 rewrites this page, \`docs/benchmarks/results.json\` and \`docs/benchmarks/chart.svg\`.
@@ -181,7 +196,7 @@ It reads \`BASE_URL\`, \`SCENARIO\`, \`VUS\` (default 100), \`DURATION\` (defaul
 | \`date\`, \`wallSec\` | when the tour started (ISO 8601) and how long it took |
 | \`machine\` | \`cpuModel\`, \`cores\`, \`memoryGiB\`, \`os\`, \`node\` |
 | \`tool\` | \`name\` (\`k6\`, \`autocannon\` or \`wrk\`), \`version\`, \`why\` it was chosen |
-| \`settings\` | \`durationSec\`, \`warmupSec\`, \`connections\`, \`rounds\`, \`rows\`, \`workers\` |
+| \`settings\` | \`store\` (\`sqlite\` or \`mongo\`), \`durationSec\`, \`warmupSec\`, \`connections\`, \`rounds\`, \`rows\`, \`workers\` |
 | \`targets[]\` | \`id\`, \`label\`, \`kind\` (\`stage\` or \`reference\`), \`stage\`, \`scenarios\`, \`startup\` (its start-up line) |
 | \`skipped[]\`, \`failures[]\` | \`id\` and \`reason\`: left out on purpose / broke during the run |
 | \`runs[]\` | one per measurement: \`round\`, \`target\`, \`scenario\`, \`requests\`, \`durationSec\`, \`requestsPerSec\`, \`p50Ms\`, \`p99Ms\`, \`errors\`, \`non2xx\` |

@@ -15,6 +15,8 @@ export interface TourResults {
   machine: Machine;
   tool: { name: string; version: string; why: string };
   settings: {
+    /** The store of stages 03+: SQLite in a temporary folder, or MONGO_URL with --mongo. */
+    store: "sqlite" | "mongo";
     durationSec: number;
     warmupSec: number;
     connections: number;

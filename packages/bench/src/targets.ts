@@ -135,6 +135,8 @@ export function discoverStages(only?: number[]): { stages: Target[]; skipped: Sk
 export interface LaunchOptions {
   rows: number;
   workers: number;
+  /** MongoDB for stages 03+ (only with --mongo: the tour resets the todos it holds), else SQLite. */
+  mongoUrl?: string;
 }
 
 /** Why a Redis stage cannot run here, or undefined when it can. Asked once per tour. */
@@ -146,12 +148,16 @@ export async function redisProblem(): Promise<string | undefined> {
 
 /**
  * Starts a target the way a learner would: 03+ seeded first with the stage's own seed script into
- * a fresh SQLite file (or the MONGO_URL database when set), 02 seeded over HTTP because it keeps
+ * a fresh SQLite file (or the MONGO_URL database with --mongo), 02 seeded over HTTP because it keeps
  * todos in memory, 05+ with WORKERS, 06+ with REDIS_URL or a throwaway redis-server.
  */
 export async function launch(target: Target, options: LaunchOptions): Promise<Running> {
   const dataDir = mkdtempSync(join(tmpdir(), `zto-bench-${target.id}-`));
-  const env: Record<string, string> = { DB_PATH: join(dataDir, "todo.db") };
+  // MONGO_URL="" keeps a learner's MongoDB out of the tour unless --mongo asks for it
+  const env: Record<string, string> = {
+    DB_PATH: join(dataDir, "todo.db"),
+    MONGO_URL: options.mongoUrl ?? "",
+  };
   let redis: TestRedis | undefined;
   const cleanUp = async () => {
     await redis?.stop();

@@ -26,6 +26,8 @@ export interface TourOptions {
   rounds: number;
   rows: number;
   workers: number;
+  /** Stages 03+ on this MongoDB instead of SQLite (--mongo). */
+  mongoUrl?: string;
   /** Measure the Flask references too, when Flask is installed. */
   flask: boolean;
   /** Prints a line to the person watching (the progress bar shares the stream). */
@@ -136,7 +138,11 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
       progress.update(done, `${where} · starting`);
       let running: Running;
       try {
-        running = await launch(target, { rows: options.rows, workers: options.workers });
+        running = await launch(target, {
+          rows: options.rows,
+          workers: options.workers,
+          ...(options.mongoUrl ? { mongoUrl: options.mongoUrl } : {}),
+        });
       } catch (error) {
         broken.add(target.id);
         failures.push({ id: target.id, reason: `could not start: ${(error as Error).message}` });
@@ -204,6 +210,7 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
     machine: machineFacts(),
     tool: { name: options.tool.name, version: options.tool.version, why: options.toolWhy },
     settings: {
+      store: options.mongoUrl ? "mongo" : "sqlite",
       durationSec: options.durationSec,
       warmupSec: options.warmupSec,
       connections: options.connections,
