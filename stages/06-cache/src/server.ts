@@ -1,35 +1,59 @@
-import { port, readConfigOrExit, serveGracefully, text } from "@zero-to-one/server-kit";
+import { integer, port, readConfigOrExit, serveGracefully, text } from "@zero-to-one/server-kit";
+import cluster from "node:cluster";
+import { availableParallelism } from "node:os";
 import { createApp, renderFirstPage } from "./app.js";
 import { cacheSettings, redactedRedisUrl } from "./cache-settings.js";
+import { addressList } from "./client-address.js";
 import { createFirstPageCache } from "./first-page-cache.js";
 import { openStoreOrExit, storeSettings } from "./open-store.js";
+import { exitWhenReleased, runPrimary } from "./primary.js";
 
 const config = readConfigOrExit({
   PORT: port(8000),
   HOST: text("127.0.0.1"),
+  // one worker per core is enough in Node: each worker is already asynchronous (see the chapter)
+  WORKERS: integer(availableParallelism(), { min: 1, max: 256 }),
+  TRUSTED_PROXY: addressList("127.0.0.1"),
   ...storeSettings,
   ...cacheSettings,
 });
-const { store, description } = await openStoreOrExit(config);
-const firstPage = createFirstPageCache({
-  redisUrl: config.REDIS_URL,
-  l1MaxAgeMs: config.CACHE_L1_MS,
-  load: () => renderFirstPage(store),
-});
-// a moment for Redis to answer, so the first requests already use the cache; it never blocks start-up
-await firstPage.whenUp(1_000);
 
-await serveGracefully({
-  fetch: createApp({ store, firstPage }).fetch,
-  port: config.PORT,
-  hostname: config.HOST,
-  onListen: (url) =>
-    console.log(
-      `stage 06-cache listening on ${url}/todo (store: ${description}, ` +
-        `cache: redis at ${redactedRedisUrl(config.REDIS_URL)})`,
-    ),
-  onClose: async () => {
-    await firstPage.close();
-    await store.close();
-  },
-});
+if (cluster.isPrimary) {
+  // the primary opens no store and serves nothing: it forks, watches and replaces the workers
+  const store = config.MONGO_URL ? "mongo (MONGO_URL)" : `sqlite at ${config.DB_PATH}`;
+  const cache = `redis at ${redactedRedisUrl(config.REDIS_URL)}`;
+  runPrimary({
+    workers: config.WORKERS,
+    onReady: ({ pids, port }) => {
+      const host = config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST;
+      console.log(
+        `stage 06-cache listening on http://${host}:${port}/todo ` +
+          `(store: ${store}, cache: ${cache}, ${pids.length} workers: pids ${pids.join(", ")}; primary pid ${process.pid})`,
+      );
+    },
+  });
+} else {
+  // each worker: its own store connection and its own cache (L1 in its memory, two Redis connections)
+  const { store } = await openStoreOrExit(config);
+  const firstPage = createFirstPageCache({
+    redisUrl: config.REDIS_URL,
+    l1MaxAgeMs: config.CACHE_L1_MS,
+    load: () => renderFirstPage(store),
+  });
+  // a moment for Redis to answer, so the first requests already use the cache; it never blocks start-up
+  await firstPage.whenUp(1_000);
+  // Ctrl-C and a closed terminal signal the whole process group: only the primary decides what happens
+  process.on("SIGINT", () => {});
+  process.on("SIGHUP", () => {});
+  await serveGracefully({
+    fetch: createApp({ store, firstPage, trustedProxies: config.TRUSTED_PROXY }).fetch,
+    port: config.PORT,
+    hostname: config.HOST,
+    signals: ["SIGTERM"],
+    onClose: async () => {
+      await firstPage.close();
+      await store.close();
+    },
+    exit: exitWhenReleased,
+  });
+}
