@@ -1,5 +1,8 @@
 import { createProgress, integer, readConfigOrExit } from "@zero-to-one/server-kit";
 import { parseArgs } from "node:util";
+import { renderFirstPage } from "./app.js";
+import { cacheSettings, redactedRedisUrl } from "./cache-settings.js";
+import { createFirstPageCache } from "./first-page-cache.js";
 import { openStoreOrExit, storeSettings } from "./open-store.js";
 import { seededTodos } from "./seed-data.js";
 import { now } from "./store.js";
@@ -23,7 +26,7 @@ const { "--count": count } = readConfigOrExit(
   { "--count": integer(10_000, { min: 0, max: 10_000_000 }) },
   { "--count": args.count },
 );
-const config = readConfigOrExit(storeSettings);
+const config = readConfigOrExit({ ...storeSettings, ...cacheSettings });
 const { store, description } = await openStoreOrExit(config);
 
 if (args.reset) {
@@ -41,4 +44,21 @@ if (existing === count) {
   await store.insertSeeded(seededTodos(count, Math.floor(now())), (done) => progress.update(done));
   progress.finish();
 }
+
+// The seed writes behind the API's back; like every write, it must drop the cached first page.
+const firstPage = createFirstPageCache({
+  redisUrl: config.REDIS_URL,
+  load: () => renderFirstPage(store),
+  log: () => {},
+});
+if (await firstPage.whenUp(1_000)) {
+  await firstPage.invalidate();
+  console.log(`cache: first page invalidated in ${redactedRedisUrl(config.REDIS_URL)}`);
+} else {
+  console.log(
+    `cache: Redis at ${redactedRedisUrl(config.REDIS_URL)} did not answer; a running server may show ` +
+      `the old first page until its cache entry expires (about 10 s)`,
+  );
+}
+await firstPage.close();
 await store.close();

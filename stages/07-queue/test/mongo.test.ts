@@ -2,9 +2,8 @@ import { describeTodoApi, describeTodoStore, inProcess } from "@zero-to-one/cont
 import { startTestMongo } from "@zero-to-one/test-kit";
 import { MongoClient } from "mongodb";
 import { afterAll, describe } from "vitest";
-import { createApp } from "../src/app.js";
-import { testExports } from "./exports-fixture.js";
 import { createMongoStore } from "../src/mongo-store.js";
+import { cachedApp, closeCachedApps } from "./workers.js";
 
 // MONGO_URL, or a throwaway mongod when one can be downloaded; otherwise one line and skipped tests.
 const mongo = await startTestMongo();
@@ -12,7 +11,7 @@ if (mongo.skipped) console.log(`skipped: ${mongo.skipped}`);
 
 describe.skipIf(Boolean(mongo.skipped))("07-queue on MongoDB", () => {
   // databases of our own, dropped afterwards: a user's data is never touched
-  const run = `todo_test_05_${process.pid}_${Date.now()}`;
+  const run = `todo_test_06_${process.pid}_${Date.now()}`;
   const dropDatabase = async (dbName: string) => {
     const client = await new MongoClient(mongo.url!).connect();
     await client.db(dbName).dropDatabase();
@@ -31,11 +30,12 @@ describe.skipIf(Boolean(mongo.skipped))("07-queue on MongoDB", () => {
     connect: async () => {
       const store = await createMongoStore(mongo.url!, { dbName: `${run}_api` });
       stores.push(store);
-      return inProcess(createApp({ store, exports: testExports() }));
+      return inProcess(cachedApp(store));
     },
   });
 
   afterAll(async () => {
+    await closeCachedApps();
     for (const store of stores) await store.close();
     await dropDatabase(`${run}_api`);
     if (mongo.skipped === undefined) await mongo.stop();

@@ -1,18 +1,23 @@
 import { expectError, inProcess } from "@zero-to-one/contract";
-import { describe, expect, it } from "vitest";
-import { createApp } from "../src/app.js";
-import { testExports } from "./exports-fixture.js";
+import { startTestRedis } from "@zero-to-one/test-kit";
+import { afterAll, describe, expect, it } from "vitest";
 import { decodeCursor, encodeCursor } from "../src/cursor.js";
 import { seededTodos } from "../src/seed-data.js";
 import { createSqliteStore } from "../src/sqlite-store.js";
 import type { Todo } from "../src/store.js";
+import { cachedApp, closeCachedApps } from "./workers.js";
 
 type Page = { data: Todo[]; next: string | null };
 
 describe("keyset paging over HTTP", async () => {
   const store = createSqliteStore(":memory:");
   await store.insertSeeded(seededTodos(25, 1_700_000_000), () => {});
-  const api = inProcess(createApp({ store, exports: testExports() }));
+  const { redis } = await startTestRedis();
+  afterAll(async () => {
+    await closeCachedApps();
+    await redis?.stop();
+  });
+  const api = inProcess(cachedApp(store, redis?.url));
   const page = async (query: string) => (await (await api.request(`/todo?${query}`)).json()) as Page;
 
   it("refuses `start` and `before` together with 400", async () => {

@@ -3,8 +3,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../src/app.js";
+import { createApp, renderFirstPage } from "../src/app.js";
 import { exportFiles } from "../src/export-files.js";
+import { createFirstPageCache, type FirstPageCache } from "../src/first-page-cache.js";
 import { createExportQueue, type ExportQueue } from "../src/queue.js";
 import { createSqliteStore } from "../src/sqlite-store.js";
 import type { TodoStore } from "../src/store.js";
@@ -18,6 +19,7 @@ describe.skipIf(started.skipped)("the export routes, with no worker running", ()
   let redis: TestRedis;
   let store: TodoStore;
   let queue: ExportQueue;
+  let firstPage: FirstPageCache;
   let app: ReturnType<typeof createApp>;
 
   beforeAll(async () => {
@@ -26,10 +28,12 @@ describe.skipIf(started.skipped)("the export routes, with no worker running", ()
     for (const content of ["first", 'second, with "quotes"', "=1+1"]) await store.add(content);
     queue = createExportQueue({ redisUrl: redis.url, attempts: 3, backoffMs: 1000 });
     const files = exportFiles(mkdtempSync(join(tmpdir(), "zto-exports-")));
-    app = createApp({ store, exports: { queue, files, pageSize: 2 } });
+    firstPage = createFirstPageCache({ redisUrl: redis.url, load: () => renderFirstPage(store) });
+    app = createApp({ store, firstPage, exports: { queue, files, pageSize: 2 } });
   });
   afterAll(async () => {
     await queue?.close();
+    await firstPage?.close();
     await store?.close();
     await redis?.stop();
   });

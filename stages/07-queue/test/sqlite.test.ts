@@ -4,14 +4,16 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createApp } from "../src/app.js";
-import { testExports } from "./exports-fixture.js";
 import { sqlitePlans, sqliteQueries } from "../src/query-plans.js";
 import { seededTodos } from "../src/seed-data.js";
 import { createSqliteStore } from "../src/sqlite-store.js";
+import { cachedApp, closeCachedApps } from "./workers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "zto-07-sqlite-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(async () => {
+  await closeCachedApps();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe("the SQLite store", () => {
   it("creates DB_PATH's folder when it is missing and writes in WAL mode", async () => {
@@ -61,7 +63,7 @@ describe("the SQLite store", () => {
     const other = new Database(path);
     other.exec("BEGIN IMMEDIATE");
     try {
-      const res = await inProcess(createApp({ store, exports: testExports() })).request("/todo", {
+      const res = await inProcess(cachedApp(store)).request("/todo", {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ content: "blocked" }),
@@ -77,7 +79,7 @@ describe("the SQLite store", () => {
 
   it("answers /healthz with 503 once the database is gone", async () => {
     const store = createSqliteStore(":memory:");
-    const app = createApp({ store, exports: testExports() });
+    const app = cachedApp(store);
     expect((await app.request("/healthz")).status).toBe(200);
     await store.close();
     const res = await app.request("/healthz");

@@ -1,0 +1,344 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { createRedisClient } from "./redis-client.js";
+import { createRedisLock } from "./redis-lock.js";
+import { shouldRefreshEarly } from "./xfetch.js";
+
+/**
+ * What `X-Cache` tells the client about a first page:
+ * - `hit`: the bytes came from the cache (this worker's L1, Redis, or a rebuild another request ran);
+ * - `miss`: this request read the store and filled the cache;
+ * - `stale`: an expired copy, served while one rebuild runs somewhere;
+ * - `bypass`: Redis is unreachable, so the page came straight from the store.
+ */
+export type CacheOutcome = "hit" | "miss" | "stale" | "bypass";
+
+export interface Served {
+  body: string;
+  cache: CacheOutcome;
+}
+
+export interface FirstPageCacheOptions {
+  redisUrl: string;
+  /** Reads the first page from the store and serializes it: the exact bytes every hit will send. */
+  load: () => Promise<string>;
+  /** Prefix of the Redis keys and channel; workers that share it share the cache. */
+  namespace?: string;
+  /** How long a built page counts as fresh. */
+  freshMs?: number;
+  /** How long after that an expired copy may still be served while one rebuild runs. */
+  staleMs?: number;
+  /** The longest a worker keeps a page in its own memory without asking Redis. */
+  l1MaxAgeMs?: number;
+  /** The rebuild lock's lifetime: the longest other workers wait before reading the store themselves. */
+  lockMs?: number;
+  /** XFetch's eagerness (1 is the paper's recommendation). */
+  beta?: number;
+  random?: () => number;
+  now?: () => number;
+  log?: (line: string) => void;
+}
+
+interface Entry {
+  body: string;
+  /** epoch ms after which the page is stale */
+  freshUntil: number;
+  /** how long the store read took when this page was built (XFetch's delta) */
+  deltaMs: number;
+}
+
+/** Every write ends here: drop the page, move the generation on, tell every worker to drop its L1. */
+const INVALIDATE = `
+local generation = redis.call('INCR', KEYS[2])
+redis.call('DEL', KEYS[1])
+redis.call('PUBLISH', ARGV[1], generation)
+return generation`;
+
+/**
+ * Stores a rebuilt page only if no write happened since the rebuild began (the generation it read
+ * before querying the store is still current). Without this check a slow rebuild that read the
+ * store before a write could put the old page back after that write's invalidation.
+ */
+const STORE_IF_CURRENT = `
+if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'body', ARGV[2], 'fresh_until', ARGV[3], 'delta', ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+return 1`;
+
+/** A store failure must reach the client as an error; a Redis failure only means "bypass". */
+class StoreFailed extends Error {
+  constructor(override readonly cause: unknown) {
+    super("the store failed");
+  }
+}
+
+/**
+ * The first page of GET /todo, cached in two levels: L1 in this worker's memory (the cheapest hit)
+ * in front of L2 in Redis (shared by all workers). Cache-aside: a reader that finds nothing builds
+ * the page from the store and stores it; every write invalidates it.
+ */
+export function createFirstPageCache(options: FirstPageCacheOptions) {
+  const {
+    redisUrl,
+    load,
+    namespace = "zto:first-page",
+    freshMs = 10_000,
+    staleMs = 10_000,
+    l1MaxAgeMs = 1_000,
+    lockMs = 3_000,
+    beta = 1,
+    random = Math.random,
+    now = Date.now,
+    log = (line: string) => console.error(line),
+  } = options;
+  const keys = {
+    page: `${namespace}:page`,
+    generation: `${namespace}:generation`,
+    lock: `${namespace}:rebuild-lock`,
+    channel: `${namespace}:invalidated`,
+  };
+  const redis = createRedisClient(redisUrl);
+  const subscriber = redis.duplicate(); // a subscribed connection can do nothing else
+  const lock = createRedisLock(redis, keys.lock, lockMs);
+  const stats = { l1Hits: 0, l2Hits: 0, misses: 0, stale: 0, bypasses: 0, storeReads: 0, refreshes: 0 };
+
+  let l1: (Entry & { until: number }) | undefined;
+  /** Moves on with every invalidation this worker hears of; work begun in an older epoch is not trusted. */
+  let epoch = 0;
+  /** True once the cache was flushed after the last (re)connection: pages from before may be stale. */
+  let clean = false;
+  let subscribed = false;
+  let closed = false;
+  let reportedDown = false;
+  let flushRetry: NodeJS.Timeout | undefined;
+  let building: { epoch: number; served: Promise<Served> } | undefined;
+  let refreshing = false;
+
+  const forgetL1 = () => {
+    l1 = undefined;
+    epoch++;
+  };
+  const redisUsable = () => clean && redis.isReady;
+  // L1 is safe only while we can hear invalidations: a lost message would leave it stale.
+  const l1Usable = () => redisUsable() && subscribed && subscriber.isReady;
+
+  const wentDown = (error?: Error) => {
+    clean = false;
+    forgetL1();
+    if (!reportedDown && !closed) {
+      reportedDown = true;
+      log(
+        `cache: Redis unreachable (${error?.message || "connection lost"}); serving from the store ` +
+          `(X-Cache: bypass) until it answers`,
+      );
+    }
+  };
+
+  /**
+   * After a (re)connection we cannot know which writes we missed, so we start from an empty cache.
+   * Also retried until it succeeds when a write's invalidation failed.
+   */
+  async function flush() {
+    clearTimeout(flushRetry);
+    try {
+      await redis.eval(INVALIDATE, { keys: [keys.page, keys.generation], arguments: [keys.channel] });
+      if (reportedDown) log("cache: Redis answers again; cache flushed and back in use");
+      reportedDown = false;
+      clean = true;
+    } catch (error) {
+      wentDown(error as Error);
+      if (!closed) flushRetry = setTimeout(() => void flush(), 500).unref();
+    }
+  }
+
+  redis.on("error", wentDown);
+  redis.on("reconnecting", () => wentDown());
+  redis.on("ready", () => void flush());
+  subscriber.on("error", forgetL1);
+  subscriber.on("reconnecting", forgetL1);
+  subscriber.on("ready", forgetL1);
+  // connect() keeps retrying until Redis answers; until then every request is a bypass
+  redis.connect().catch(() => {});
+  subscriber
+    .connect()
+    .then(() => subscriber.subscribe(keys.channel, forgetL1))
+    .then(
+      () => (subscribed = true),
+      () => {},
+    );
+
+  async function readL2(): Promise<Entry | undefined> {
+    const hash = await redis.hGetAll(keys.page);
+    if (hash["body"] === undefined) return undefined;
+    return { body: hash["body"], freshUntil: Number(hash["fresh_until"]), deltaMs: Number(hash["delta"]) };
+  }
+
+  async function loadFromStore(): Promise<string> {
+    stats.storeReads++;
+    try {
+      return await load();
+    } catch (error) {
+      throw new StoreFailed(error);
+    }
+  }
+
+  /**
+   * Builds the page if we get the rebuild lock, or returns undefined when another worker holds it.
+   * `newerThan` is the freshUntil of the copy we saw: a copy newer than that, found once we hold
+   * the lock, means someone rebuilt it in the meantime and we use theirs.
+   */
+  async function rebuildIfLockFree(
+    newerThan: number,
+  ): Promise<{ body: string; fromStore: boolean } | undefined> {
+    const token = await lock.acquire();
+    if (!token) return undefined;
+    try {
+      const current = await readL2();
+      if (current && current.freshUntil > newerThan) return { body: current.body, fromStore: false };
+      const generation = (await redis.get(keys.generation)) ?? "0";
+      const started = now();
+      const body = await loadFromStore();
+      const finished = now();
+      const args = [
+        generation,
+        body,
+        String(finished + freshMs),
+        String(finished - started),
+        String(freshMs + staleMs),
+      ];
+      // if storing fails the page is still right for this request; the next reader rebuilds
+      await redis
+        .eval(STORE_IF_CURRENT, { keys: [keys.page, keys.generation], arguments: args })
+        .catch(() => {});
+      return { body, fromStore: true };
+    } finally {
+      // if this fails the lock expires by itself after lockMs
+      await lock.release(token).catch(() => {});
+    }
+  }
+
+  /** The miss path: one rebuild across all workers, the others wait for its result in Redis. */
+  async function rebuildOrWait(): Promise<Served> {
+    const giveUpAt = now() + lockMs;
+    for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
+      const built = await rebuildIfLockFree(-Infinity);
+      if (built) return { body: built.body, cache: built.fromStore ? "miss" : "hit" };
+      await sleep(pause);
+      const entry = await readL2();
+      if (entry) return { body: entry.body, cache: "hit" };
+      if (now() > giveUpAt) break;
+    }
+    // the lock holder is slow or gone: answer from the store rather than keep the client waiting
+    return { body: await loadFromStore(), cache: "miss" };
+  }
+
+  /** Within one worker, concurrent misses share one rebuild (unless a write came in between). */
+  function rebuildOnce(): Promise<Served> {
+    if (building?.epoch === epoch) {
+      return building.served.then(({ body }) => ({ body, cache: "hit" }) as Served);
+    }
+    const served = rebuildOrWait().finally(() => {
+      if (building?.served === served) building = undefined;
+    });
+    building = { epoch, served };
+    return served;
+  }
+
+  /** Stale-while-revalidate and XFetch: readers keep their copy while one rebuild runs. */
+  function refreshInBackground(seen: Entry) {
+    if (refreshing) return;
+    refreshing = true;
+    rebuildIfLockFree(seen.freshUntil)
+      .then((built) => {
+        if (built?.fromStore) stats.refreshes++;
+      })
+      .catch((error: unknown) => {
+        if (error instanceof StoreFailed) log(`cache: background rebuild failed: ${String(error.cause)}`);
+      })
+      .finally(() => (refreshing = false));
+  }
+
+  const refreshEarlyMaybe = (entry: Entry, at: number) => {
+    if (shouldRefreshEarly({ now: at, freshUntil: entry.freshUntil, deltaMs: entry.deltaMs }, beta, random)) {
+      refreshInBackground(entry);
+    }
+  };
+
+  async function bypass(): Promise<Served> {
+    stats.bypasses++;
+    return { body: await loadFromStore(), cache: "bypass" };
+  }
+
+  return {
+    stats,
+
+    /** The first page's bytes and how they were obtained. */
+    async read(): Promise<Served> {
+      if (!redisUsable()) return bypass();
+      const at = now();
+      if (l1 && at < l1.until && l1Usable()) {
+        stats.l1Hits++;
+        refreshEarlyMaybe(l1, at);
+        return { body: l1.body, cache: "hit" };
+      }
+      const epochBefore = epoch;
+      try {
+        const entry = await readL2();
+        if (!entry) {
+          const served = await rebuildOnce();
+          if (served.cache === "miss") stats.misses++;
+          else stats.l2Hits++;
+          return served;
+        }
+        const at = now();
+        if (at < entry.freshUntil) {
+          // an invalidation heard while Redis answered means this copy may already be old
+          if (epochBefore === epoch && l1Usable())
+            l1 = { ...entry, until: Math.min(entry.freshUntil, at + l1MaxAgeMs) };
+          stats.l2Hits++;
+          refreshEarlyMaybe(entry, at);
+          return { body: entry.body, cache: "hit" };
+        }
+        stats.stale++;
+        refreshInBackground(entry);
+        return { body: entry.body, cache: "stale" };
+      } catch (error) {
+        if (error instanceof StoreFailed) throw error.cause;
+        return bypass();
+      }
+    },
+
+    /** Call after every write, before answering it, so the writer never reads its own write back stale. */
+    async invalidate(): Promise<void> {
+      forgetL1();
+      await flush();
+    },
+
+    /** "up" while pages come from the cache, "down" while they bypass it. */
+    redisState: (): "up" | "down" => (redisUsable() ? "up" : "down"),
+
+    /** Resolves true once Redis answers and invalidations are heard, false after `timeoutMs`. */
+    async whenUp(timeoutMs: number): Promise<boolean> {
+      const deadline = now() + timeoutMs;
+      while (!l1Usable()) {
+        if (now() > deadline) return false;
+        await sleep(10);
+      }
+      return true;
+    },
+
+    async close(): Promise<void> {
+      closed = true;
+      clearTimeout(flushRetry);
+      for (const client of [subscriber, redis]) {
+        try {
+          if (client.isReady) await client.close();
+          else client.destroy();
+        } catch {
+          // already closed
+        }
+      }
+    },
+  };
+}
+
+export type FirstPageCache = ReturnType<typeof createFirstPageCache>;
