@@ -55,9 +55,9 @@ async function settle(url: string, timeoutMs = 60_000) {
 
 /** Seconds a launch takes besides the load itself: seeding, start-up, reading the facts. */
 function launchEstimate(target: Target, rows: number): number {
-  if (target.stage >= 3) return 2 + rows / 20_000;
-  if (target.stage === 2) return 1 + rows / 3_000;
-  return 0.5;
+  if (target.stage >= 3) return 3.5 + rows / 20_000;
+  if (target.stage === 2) return 1 + rows / 2_000;
+  return target.command ? 2 : 0.5;
 }
 
 export async function planTour(options: TourOptions) {
@@ -94,7 +94,7 @@ export async function planTour(options: TourOptions) {
       (sec, t) =>
         sec +
         launchEstimate(t, options.rows) +
-        t.scenarios.length * (options.warmupSec + options.durationSec + 0.5),
+        t.scenarios.length * (options.warmupSec + options.durationSec + 1),
       0,
     );
   return { targets, skipped, perRound, estimateSec };
@@ -181,7 +181,8 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
             await settle(running.url);
             if (measured.requests === 0) {
               throw new Error(
-                `no request completed within ${options.durationSec} s (try a longer --duration)`,
+                `no answer within ${options.durationSec} s at ${options.connections} connections: each request ` +
+                  `waited longer than that (try a longer --duration or fewer --connections)`,
               );
             }
             runs.push({ round, target: target.id, scenario: name, ...measured });
