@@ -2,6 +2,8 @@ import { jsonError, notFound, onError } from "@zero-to-one/server-kit";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
+import type { IncomingMessage } from "node:http";
+import { clientAddress } from "./client-address.js";
 import { encodeCursor } from "./cursor.js";
 import type { FirstPageCache } from "./first-page-cache.js";
 import { exportRoutes, type ExportDeps } from "./export-routes.js";
@@ -33,18 +35,33 @@ export function createApp({
   store,
   exports,
   firstPage,
+  trustedProxies = new Set(["127.0.0.1"]),
 }: {
   store: TodoStore;
   /** The long task: the queue it goes on, the folder its results land in (see export-routes.ts). */
   exports: Omit<ExportDeps, "store">;
+  /** The cached first page (first-page-cache.ts), built from the store by `renderFirstPage`. */
   firstPage: FirstPageCache;
+  /** Addresses whose X-Forwarded-For header is believed (nginx in front). */
+  trustedProxies?: ReadonlySet<string>;
 }) {
-  const app = new Hono();
+  // under @hono/node-server, c.env.incoming is the Node request (absent when tested in-process)
+  const app = new Hono<{ Bindings: { incoming?: IncomingMessage } }>();
   app.use(secureHeaders());
 
   app.get("/index", (c) => c.json({ msg: "hello world" }));
 
   app.get("/healthz", async (c) => {
+    // which worker answered (requests spread over the cluster) and who asked (through nginx or not)
+    const seen = {
+      worker: { pid: process.pid },
+      client:
+        clientAddress(
+          c.env?.incoming?.socket.remoteAddress,
+          c.req.header("x-forwarded-for"),
+          trustedProxies,
+        ) ?? null,
+    };
     // Redis down only slows the first page down (bypass): "degraded", not 503 — unless the caller
     // needs the cache, e.g. before a benchmark: /healthz?require=redis
     const redis = firstPage.redisState() === "up" ? "ok" : "down: serving from the store (X-Cache: bypass)";
@@ -52,11 +69,14 @@ export function createApp({
       await store.ping();
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      return c.json({ status: "unavailable", checks: { [store.kind]: `down: ${reason}`, redis } }, 503);
+      return c.json(
+        { status: "unavailable", checks: { [store.kind]: `down: ${reason}`, redis }, ...seen },
+        503,
+      );
     }
     const checks = { [store.kind]: "ok", redis };
-    if (redis === "ok") return c.json({ status: "ok", checks });
-    return c.json({ status: "degraded", checks }, c.req.query("require") === "redis" ? 503 : 200);
+    if (redis === "ok") return c.json({ status: "ok", checks, ...seen });
+    return c.json({ status: "degraded", checks, ...seen }, c.req.query("require") === "redis" ? 503 : 200);
   });
 
   app.get("/todo", async (c) => {

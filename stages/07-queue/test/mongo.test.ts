@@ -3,6 +3,7 @@ import { startTestMongo } from "@zero-to-one/test-kit";
 import { MongoClient } from "mongodb";
 import { afterAll, describe } from "vitest";
 import { createMongoStore } from "../src/mongo-store.js";
+import { redisUrl } from "./cluster.js";
 import { cachedApp, closeCachedApps } from "./workers.js";
 
 // MONGO_URL, or a throwaway mongod when one can be downloaded; otherwise one line and skipped tests.
@@ -30,7 +31,7 @@ describe.skipIf(Boolean(mongo.skipped))("07-queue on MongoDB", () => {
     connect: async () => {
       const store = await createMongoStore(mongo.url!, { dbName: `${run}_api` });
       stores.push(store);
-      return inProcess(cachedApp(store));
+      return inProcess(await cachedApp(store, redisUrl));
     },
   });
 

@@ -1,10 +1,10 @@
 import { expectError, inProcess } from "@zero-to-one/contract";
-import { startTestRedis } from "@zero-to-one/test-kit";
 import { afterAll, describe, expect, it } from "vitest";
 import { decodeCursor, encodeCursor } from "../src/cursor.js";
 import { seededTodos } from "../src/seed-data.js";
 import { createSqliteStore } from "../src/sqlite-store.js";
 import type { Todo } from "../src/store.js";
+import { redisUrl } from "./cluster.js";
 import { cachedApp, closeCachedApps } from "./workers.js";
 
 type Page = { data: Todo[]; next: string | null };
@@ -12,12 +12,8 @@ type Page = { data: Todo[]; next: string | null };
 describe("keyset paging over HTTP", async () => {
   const store = createSqliteStore(":memory:");
   await store.insertSeeded(seededTodos(25, 1_700_000_000), () => {});
-  const { redis } = await startTestRedis();
-  afterAll(async () => {
-    await closeCachedApps();
-    await redis?.stop();
-  });
-  const api = inProcess(cachedApp(store, redis?.url));
+  afterAll(closeCachedApps);
+  const api = inProcess(await cachedApp(store, redisUrl));
   const page = async (query: string) => (await (await api.request(`/todo?${query}`)).json()) as Page;
 
   it("refuses `start` and `before` together with 400", async () => {

@@ -1,19 +1,13 @@
-import { startServer, startTestRedis } from "@zero-to-one/test-kit";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { REDIS_URL, startCluster } from "./cluster.js";
 
 const cwd = new URL("..", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "zto-07-process-"));
-// a throwaway Redis for every process here: a learner's Redis on :6379 is never touched
-const { redis } = await startTestRedis();
-const REDIS_URL = redis?.url ?? "redis://127.0.0.1:1";
-afterAll(async () => {
-  await redis?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const seed = (dbPath: string, ...args: string[]) => {
   const run = spawnSync(process.execPath, ["dist/seed.js", ...args], {
@@ -33,12 +27,12 @@ const countTodos = async (url: string) => {
   }
 };
 
-describe("the server process", { timeout: 30_000 }, () => {
+describe("the server process", () => {
   it("keeps todos across a restart, which stage 02 could not", async () => {
     const env = { DB_PATH: join(dir, "restart.db"), MONGO_URL: "", REDIS_URL };
-    const first = await startServer({ cwd, env });
+    const first = await startCluster(env);
     expect(first.output()).toMatch(
-      /listening on http:\/\/127\.0\.0\.1:\d+\/todo \(store: sqlite at .*restart\.db, cache: redis at redis:\/\/127\.0\.0\.1:\d+\)/,
+      /listening on http:\/\/127\.0\.0\.1:\d+\/todo \(store: sqlite at .*restart\.db, cache: redis at redis:\/\/127\.0\.0\.1:\d+, 2 workers: pids \d+, \d+; primary pid \d+\)/,
     );
     const res = await fetch(`${first.url}/todo`, {
       method: "POST",
@@ -47,7 +41,7 @@ describe("the server process", { timeout: 30_000 }, () => {
     const todo = await res.json();
     expect(await first.stop()).toBe(0);
 
-    const second = await startServer({ cwd, env });
+    const second = await startCluster(env);
     expect(await (await fetch(`${second.url}/todo/${(todo as { id: string }).id}`)).json()).toEqual(todo);
     expect(await second.stop()).toBe(0);
   });
@@ -66,7 +60,7 @@ describe("the server process", { timeout: 30_000 }, () => {
   });
 });
 
-describe("npm run seed", { timeout: 30_000 }, () => {
+describe("npm run seed", () => {
   it("fills the store with a progress bar, idempotently, keeping todos made through the API unless --reset", async () => {
     const dbPath = join(dir, "seed.db");
     const first = seed(dbPath, "--count", "1500");
@@ -75,7 +69,7 @@ describe("npm run seed", { timeout: 30_000 }, () => {
 
     expect(seed(dbPath, "--count", "1500").out).toMatch(/already holds 1,500 seeded todos/);
 
-    const server = await startServer({ cwd, env: { DB_PATH: dbPath, MONGO_URL: "", REDIS_URL } });
+    const server = await startCluster({ DB_PATH: dbPath });
     try {
       expect(await countTodos(server.url)).toBe(1500);
       const mine = await fetch(`${server.url}/todo`, {
@@ -105,7 +99,7 @@ describe("npm run seed", { timeout: 30_000 }, () => {
   });
 });
 
-describe("npm run explain", { timeout: 30_000 }, () => {
+describe("npm run explain", () => {
   it("prints the first page's plan without the index (a sort) and with it (an index walk)", () => {
     const dbPath = join(dir, "explain.db");
     expect(seed(dbPath, "--count", "3000").code).toBe(0);

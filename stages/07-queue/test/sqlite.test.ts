@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { sqlitePlans, sqliteQueries } from "../src/query-plans.js";
 import { seededTodos } from "../src/seed-data.js";
 import { createSqliteStore } from "../src/sqlite-store.js";
+import { redisUrl } from "./cluster.js";
 import { cachedApp, closeCachedApps } from "./workers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "zto-07-sqlite-"));
@@ -63,7 +64,7 @@ describe("the SQLite store", () => {
     const other = new Database(path);
     other.exec("BEGIN IMMEDIATE");
     try {
-      const res = await inProcess(cachedApp(store)).request("/todo", {
+      const res = await inProcess(await cachedApp(store, redisUrl)).request("/todo", {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ content: "blocked" }),
@@ -79,7 +80,7 @@ describe("the SQLite store", () => {
 
   it("answers /healthz with 503 once the database is gone", async () => {
     const store = createSqliteStore(":memory:");
-    const app = cachedApp(store);
+    const app = await cachedApp(store, redisUrl);
     expect((await app.request("/healthz")).status).toBe(200);
     await store.close();
     const res = await app.request("/healthz");

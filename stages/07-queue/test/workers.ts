@@ -58,17 +58,19 @@ export const form = (content: string): RequestInit => ({
 });
 
 /**
- * The app as the stage-04 tests knew it, now with its cache in front of the store: each call gets
- * its own namespace in Redis. Without a Redis the cache bypasses, and the app answers from the store.
+ * The app as the earlier stages' tests knew it, now with its cache in front of the store, once the
+ * cache is connected; each call gets its own namespace in Redis. `redisUrl` is undefined when no
+ * redis-server exists here: the cache then bypasses, and the app answers from the store.
  */
-export function cachedApp(store: TodoStore, redisUrl = "redis://127.0.0.1:1") {
+export async function cachedApp(store: TodoStore, redisUrl: string | undefined) {
   const firstPage = createFirstPageCache({
-    redisUrl,
+    redisUrl: redisUrl ?? "redis://127.0.0.1:1",
     namespace: newNamespace(),
     load: () => renderFirstPage(store),
     log: () => {},
   });
   openCaches.add(firstPage);
+  if (redisUrl && !(await firstPage.whenUp(5_000))) throw new Error(`Redis at ${redisUrl} did not answer`);
   return createApp({ store, firstPage, exports: testExports() });
 }
 const openCaches = new Set<FirstPageCache>();
