@@ -73,16 +73,18 @@ export async function planTour(options: TourOptions) {
   }
   const runnable = stages.filter((s) => !skipped.some((k) => k.id === s.id));
   let flask: ReturnType<typeof flaskTargets> = { targets: [] };
-  if (options.flask && options.tool.name === "autocannon") {
-    // Werkzeug and gunicorn's sync workers close the connection after every answer; autocannon
-    // then reports impossible latencies (p50 above the whole run's time per request), so no numbers.
-    skipped.push({
-      id: "flask",
-      reason: "autocannon mis-measures servers that close every connection; use --tool wrk",
-    });
-  } else if (options.flask) {
+  if (options.flask) {
     flask = flaskTargets();
     if (flask.missing) skipped.push({ id: "flask", reason: flask.missing });
+    if (flask.targets.length > 0 && options.tool.name === "autocannon") {
+      // Werkzeug and gunicorn's sync workers close the connection after every answer; autocannon
+      // then reports impossible latencies (p50 above the whole run's time per request).
+      flask = { targets: [] };
+      skipped.push({
+        id: "flask",
+        reason: "autocannon mis-measures servers that close every connection; use --tool wrk",
+      });
+    }
   }
   const targets = [...referenceTargets(), ...flask.targets, ...runnable]
     .map((t) => ({ ...t, scenarios: t.scenarios.filter(wanted) }))
