@@ -73,7 +73,7 @@ npm run tour
 Node ${m.node}, with ${r.tool.version}: ${s.connections} connections, ${s.durationSec} s per scenario
 after ${s.warmupSec} s of warm-up, the median of ${s.rounds} round${s.rounds === 1 ? "" : "s"}, ${s.rows.toLocaleString("en-US")}
 todos seeded${stages.some((t) => t.stage >= 5) ? `, ${s.workers} workers for stages 05 and later` : ""}. The whole tour took
-${formatSeconds(r.wallSec)}.
+${formatSeconds(r.wallSec)}; the machine's load average was ${m.loadAverage.start} when it started and ${m.loadAverage.end} when it ended.
 
 ![Requests per second and p99 latency per stage and scenario](benchmarks/chart.svg)
 
@@ -194,7 +194,7 @@ It reads \`BASE_URL\`, \`SCENARIO\`, \`VUS\` (default 100), \`DURATION\` (defaul
 | field | meaning |
 | --- | --- |
 | \`date\`, \`wallSec\` | when the tour started (ISO 8601) and how long it took |
-| \`machine\` | \`cpuModel\`, \`cores\`, \`memoryGiB\`, \`os\`, \`node\` |
+| \`machine\` | \`cpuModel\`, \`cores\`, \`memoryGiB\`, \`os\`, \`node\`, \`loadAverage\` (\`start\`, \`end\`: the 1-minute load average) |
 | \`tool\` | \`name\` (\`k6\`, \`autocannon\` or \`wrk\`), \`version\`, \`why\` it was chosen |
 | \`settings\` | \`store\` (\`sqlite\` or \`mongo\`), \`durationSec\`, \`warmupSec\`, \`connections\`, \`rounds\`, \`rows\`, \`workers\` |
 | \`targets[]\` | \`id\`, \`label\`, \`kind\` (\`stage\` or \`reference\`), \`stage\`, \`scenarios\`, \`startup\` (its start-up line) |

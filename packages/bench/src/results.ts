@@ -1,4 +1,4 @@
-import { cpus, totalmem, type, release, availableParallelism } from "node:os";
+import { availableParallelism, cpus, loadavg, release, totalmem, type } from "node:os";
 import { type Measurement, SCENARIOS } from "./scenarios.js";
 import type { Skipped, Target } from "./targets.js";
 
@@ -39,6 +39,8 @@ export interface Machine {
   memoryGiB: number;
   os: string;
   node: string;
+  /** The 1-minute load average when the tour started and ended: other work on the machine. */
+  loadAverage: { start: number; end: number };
 }
 
 export interface Run extends Measurement {
@@ -74,15 +76,18 @@ export interface SummaryRow {
 
 export const CEILINGS: Record<string, string> = { hello: "ref-hello", list: "ref-page" };
 
-export function machineFacts(): Machine {
+export function machineFacts(loadAtStart: number): Machine {
   return {
     cpuModel: cpus()[0]?.model.trim() ?? "unknown",
     cores: availableParallelism(),
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     os: `${type()} ${release()}`,
     node: process.version,
+    loadAverage: { start: loadAtStart, end: round2(loadavg()[0] ?? 0) },
   };
 }
+
+export const round2 = (n: number) => Math.round(n * 100) / 100;
 
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -1,5 +1,6 @@
 import { createProgress, formatSeconds } from "@zero-to-one/server-kit";
-import { type Run, type TourResults, machineFacts, summarize } from "./results.js";
+import { loadavg } from "node:os";
+import { type Run, type TourResults, machineFacts, round2, summarize } from "./results.js";
 import { type ScenarioName, scenarioNamed } from "./scenarios.js";
 import {
   type Running,
@@ -109,6 +110,7 @@ export async function planTour(options: TourOptions) {
  */
 export async function runTour(options: TourOptions): Promise<TourResults> {
   const started = new Date();
+  const loadAtStart = round2(loadavg()[0] ?? 0);
   const { targets, skipped, perRound, estimateSec } = await planTour(options);
   const { log } = options;
   for (const s of skipped) log(`skipped ${s.id}: ${s.reason}`);
@@ -210,7 +212,7 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
     schema: "zero-to-one/bench-results@1",
     date: started.toISOString(),
     wallSec: Math.round((Date.now() - started.getTime()) / 1000),
-    machine: machineFacts(),
+    machine: machineFacts(loadAtStart),
     tool: { name: options.tool.name, version: options.tool.version, why: options.toolWhy },
     settings: {
       store: options.mongoUrl ? "mongo" : "sqlite",

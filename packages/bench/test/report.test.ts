@@ -41,7 +41,14 @@ function results(): TourResults {
     schema: "zero-to-one/bench-results@1",
     date: "2026-11-26T23:00:00.000Z",
     wallSec: 60,
-    machine: { cpuModel: "Test <CPU>", cores: 2, memoryGiB: 24, os: "Linux", node: "v20.20.2" },
+    machine: {
+      cpuModel: "Test <CPU>",
+      cores: 2,
+      memoryGiB: 24,
+      os: "Linux",
+      node: "v20.20.2",
+      loadAverage: { start: 1, end: 1 },
+    },
     tool: { name: "autocannon", version: "autocannon 9.0.0", why: "test" },
     settings: {
       store: "sqlite",

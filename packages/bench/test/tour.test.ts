@@ -67,6 +67,7 @@ describe("the benchmark tour (smoke: stages 01 and 02, autocannon, 1 s per scena
       memoryGiB: expect.any(Number),
       os: expect.any(String),
       node: process.version,
+      loadAverage: { start: expect.any(Number), end: expect.any(Number) },
     });
     expect(r.tool).toMatchObject({ name: "autocannon", version: expect.stringMatching(/^autocannon \d/) });
     expect(r.settings).toMatchObject({ durationSec: 1, rounds: 1, rows: 200, connections: 10 });
