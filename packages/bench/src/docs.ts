@@ -122,10 +122,11 @@ ${s.rows.toLocaleString("en-US")} todos in every response; from stage 03 on, \`l
   into ${s.store === "mongo" ? "the MongoDB database named by `MONGO_URL`" : "a SQLite file in a temporary folder"}; stage 02 was filled through its own \`POST /todo\`.
   Stages 05 and later got \`WORKERS=${s.workers}\`; stages 06 and 07 got \`REDIS_URL\` or a throwaway
   \`redis-server\`.
-- ${s.warmupSec > 0 ? `Before each scenario, ${s.warmupSec} s of warm-up load (not counted); then` : "No warm-up;"} ${s.durationSec} s of measured load
-  at ${s.connections} connections, as in the article's \`wrk -c100\`. Reads run first and writes last,
-  so the writes never change what the reads see.
-- The targets are interleaved: each round runs every server once, and the table shows the median
+- ${s.warmupSec > 0 ? `Before each scenario, ${s.warmupSec} s of warm-up load with autocannon (not counted); then` : "No warm-up;"} ${s.durationSec} s of measured load
+  at ${s.connections} connections, as in the article's \`wrk -c100\`. The read-only scenarios run first,
+  then \`mixed\`, then \`create\`, so no write changes what a read-only scenario sees.
+- The servers are interleaved: each round runs every server once (every other round in reverse
+  order), and the table shows the median
   of the rounds for each number on its own. The machine is noisy; differences of a few percent
   between two rows mean nothing, differences of 2× do.
 - **The load generator runs on the same ${m.cores} cores as the server** and nothing is pinned to a

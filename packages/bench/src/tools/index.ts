@@ -23,5 +23,5 @@ export function pickTool(asked?: ToolName): { tool: LoadTool; why: string } {
     return { tool: createK6Tool(k6), why: "asked for with --tool" };
   }
   if (k6) return { tool: createK6Tool(k6), why: "the default when k6 is on PATH" };
-  return { tool: autocannonTool, why: "the embedded default (k6 is not on PATH)" };
+  return { tool: autocannonTool, why: "the embedded default, as k6 is not on PATH" };
 }
