@@ -63,7 +63,12 @@ export function exportRoutes({ store, queue, files, pageSize }: ExportDeps) {
     }
     const file = await files.open(job.returnvalue.file);
     if (!file) {
-      return jsonError(c, 410, `the file of export ${job.id} is no longer in EXPORT_DIR (exports expire)`);
+      return jsonError(
+        c,
+        410,
+        `the file of export ${job.id} is not in this server's EXPORT_DIR: it has expired, ` +
+          "or EXPORT_DIR is not the folder the workers write to",
+      );
     }
     return c.body(Readable.toWeb(file.stream) as ReadableStream, 200, {
       ...CSV_HEADERS,

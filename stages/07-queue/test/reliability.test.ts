@@ -1,5 +1,5 @@
 import { startServer, startTestRedis, type ServerProcess, type TestRedis } from "@zero-to-one/test-kit";
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -59,7 +59,7 @@ describe.skipIf(probe.skipped)("the export queue under failure (real Redis, real
       return ((await res.json()) as { job_id: string }).job_id;
     };
     const status = async (id: string) => (await (await fetch(`${http}/jobs/${id}`)).json()) as JobView;
-    const finished = (id: string, timeoutMs = 30_000) =>
+    const finished = (id: string, timeoutMs = 60_000) =>
       waitFor(
         `${id} to finish`,
         async () => {
@@ -104,7 +104,13 @@ describe.skipIf(probe.skipped)("the export queue under failure (real Redis, real
     expect(rows).toHaveLength(1 + 40_000);
     expect(new Set(rows.slice(1).map((row) => row[0])).size).toBe(40_000);
     expect(readdirSync(t.exportDir)).toEqual([`${id}.csv`]); // the killed worker's partial file is gone
-  }, 60_000);
+
+    // an API that cannot see the file (expired, or an EXPORT_DIR not shared with the workers) says so
+    rmSync(join(t.exportDir, `${id}.csv`));
+    const gone = await fetch(`${api!.url}/jobs/${id}/result`);
+    expect(gone.status).toBe(410);
+    expect(((await gone.json()) as { error: { message: string } }).error.message).toMatch(/EXPORT_DIR/);
+  }, 120_000);
 
   it("Redis restarted while jobs wait: no job is lost", async () => {
     const t = await setUp({ todos: 10 });
@@ -122,7 +128,7 @@ describe.skipIf(probe.skipped)("the export queue under failure (real Redis, real
     const worker = await t.spawnWorker();
     for (const id of ids) expect((await t.finished(id)).state).toBe("completed");
     expect(worker.completed()).toHaveLength(20);
-  }, 60_000);
+  }, 120_000);
 
   it("a job that throws is retried with exponential backoff, then marked failed with its reason", async () => {
     const t = await setUp({ todos: 10, apiEnv: { EXPORT_ATTEMPTS: "3", EXPORT_BACKOFF_MS: "300" } });
@@ -148,7 +154,7 @@ describe.skipIf(probe.skipped)("the export queue under failure (real Redis, real
 
     const res = await fetch(`${api!.url}/jobs/${id}/result`);
     expect(res.status).toBe(409);
-  }, 60_000);
+  }, 120_000);
 
   it("1,000 exports submitted at once by two workers: every one completes exactly once", async () => {
     const t = await setUp({ todos: 5 });
@@ -177,7 +183,7 @@ describe.skipIf(probe.skipped)("the export queue under failure (real Redis, real
     expect(sample).toMatchObject({ state: "completed", attempts: 1 });
     expect(readdirSync(t.exportDir).filter((name) => name.endsWith(".csv"))).toHaveLength(1000);
     expect(readdirSync(t.exportDir).filter((name) => name.endsWith(".partial"))).toEqual([]);
-  }, 180_000);
+  }, 240_000);
 
   it("SIGTERM lets a worker finish the export in hand before it exits 0", async () => {
     const t = await setUp({ todos: 20_000 });
@@ -191,5 +197,5 @@ describe.skipIf(probe.skipped)("the export queue under failure (real Redis, real
     expect(worker.completed()).toHaveLength(1);
     expect((await t.status(id)).state).toBe("completed");
     expect(await t.result(id)).toHaveLength(1 + 20_000);
-  }, 60_000);
+  }, 120_000);
 });
