@@ -1,6 +1,7 @@
-import { integer, optionalUrl, readConfigOrExit } from "@zero-to-one/server-kit";
+import { integer, readConfigOrExit } from "@zero-to-one/server-kit";
 import { createNodeRedisClient, Worker } from "bullmq";
 import { createClient } from "redis";
+import { cacheSettings, redactedRedisUrl } from "./cache-settings.js";
 import { exportFiles } from "./export-files.js";
 import { exportProcessor } from "./export-job.js";
 import { openStoreOrExit, storeSettings } from "./open-store.js";
@@ -14,20 +15,20 @@ import {
 
 const config = readConfigOrExit({
   ...storeSettings,
-  REDIS_URL: optionalUrl(["redis:", "rediss:"]),
+  // the same Redis as the API: the queue lives there
+  REDIS_URL: cacheSettings.REDIS_URL,
   ...exportSettings,
   WORKER_CONCURRENCY: integer(2, { min: 1, max: 64 }),
   // how long a job stays locked to a worker that stopped answering before another one takes it over
   JOB_LOCK_MS: integer(30_000, { min: 1_000, max: 600_000 }),
 });
-const redisUrl = config.REDIS_URL ?? "redis://127.0.0.1:6379";
 const { store, description } = await openStoreOrExit(config);
 const files = exportFiles(config.EXPORT_DIR);
 
 // A worker must ride out a Redis restart and never give up on a command: that is what BullMQ's
 // `maxRetriesPerRequest: null` asks of an ioredis connection. node-redis behaves so by default:
 // commands wait in its offline queue while it reconnects, with no per-command retry limit.
-const client = createClient({ url: redisUrl });
+const client = createClient({ url: config.REDIS_URL });
 const worker = new Worker<Record<string, never>, ExportResult>(
   EXPORT_QUEUE,
   exportProcessor({ store, files, pageSize: config.EXPORT_PAGE_SIZE }),
@@ -77,6 +78,6 @@ process.on("SIGINT", shutdown);
 
 await worker.waitUntilReady();
 console.log(
-  `stage 07-queue worker taking "${EXPORT_QUEUE}" jobs from ${redisUrl.replace(/\/\/[^@/]*@/, "//…@")} ` +
+  `stage 07-queue worker taking "${EXPORT_QUEUE}" jobs from ${redactedRedisUrl(config.REDIS_URL)} ` +
     `(store: ${description}, concurrency: ${config.WORKER_CONCURRENCY}, files: ${config.EXPORT_DIR})`,
 );
