@@ -23,8 +23,8 @@ const CSV_HEADERS = {
 /**
  * The long task, two ways. By default POST /todo/export only puts a job on the queue and answers
  * 202 at once; a worker process does the work and GET /jobs/:id tracks it. With ?inline=1 the same
- * export runs inside the request, as the article's service did before Celery: the contrast the
- * benchmark tour measures.
+ * export runs inside the request, as the article's service did before Celery: the contrast that
+ * `npm run bench:exports` measures.
  */
 export function exportRoutes({ store, queue, files, pageSize }: ExportDeps) {
   const routes = new Hono();
@@ -51,13 +51,16 @@ export function exportRoutes({ store, queue, files, pageSize }: ExportDeps) {
   routes.get("/jobs/:id", async (c) => {
     const job = await queue.find(c.req.param("id"));
     if (!job) return unknownJob(c);
-    return c.json(await describeJob(job));
+    return c.json(describeJob(job, await queue.stateOf(job)));
   });
 
   routes.get("/jobs/:id/result", async (c) => {
     const job = await queue.find(c.req.param("id"));
     if (!job) return unknownJob(c);
-    const state = await job.getState();
+    const state = await queue.stateOf(job);
+    if (state === "failed") {
+      return jsonError(c, 409, `the export failed (${job.failedReason}); submit a new one`);
+    }
     if (state !== "completed" || !job.returnvalue) {
       return jsonError(c, 409, `the export is ${state}, not completed yet; poll /jobs/${job.id}`);
     }
@@ -90,8 +93,7 @@ function readInline(c: Context): boolean {
 }
 
 /** The job as the status page shows it: where it is, how far it got, and where its result is. */
-async function describeJob(job: ExportJob) {
-  const state = await job.getState();
+function describeJob(job: ExportJob, state: string) {
   const progress = job.progress as ExportProgress | number;
   const { rows, total } = typeof progress === "object" ? progress : { rows: 0, total: 0 };
   return {

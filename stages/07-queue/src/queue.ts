@@ -70,9 +70,8 @@ export function createExportQueue({ redisUrl, attempts, backoffMs }: QueueOption
     find: async (id: string): Promise<ExportJob | undefined> =>
       isExportJobId(id) ? ((await queue.getJob(id).catch(unavailable)) as ExportJob | undefined) : undefined,
 
-    ping: async () => {
-      await client.ping();
-    },
+    /** waiting, active, delayed, completed or failed */
+    stateOf: (job: ExportJob) => job.getState().catch(unavailable),
 
     close: async () => {
       await queue.close();

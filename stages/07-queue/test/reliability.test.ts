@@ -154,6 +154,7 @@ describe.skipIf(probe.skipped)("the export queue under failure (real Redis, real
 
     const res = await fetch(`${api!.url}/jobs/${id}/result`);
     expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/failed \(.*E/);
   }, 120_000);
 
   it("1,000 exports submitted at once by two workers: every one completes exactly once", async () => {
