@@ -106,7 +106,7 @@ const results = await runTour({
   toolWhy: picked.why,
   ...(stages ? { stages } : {}),
   ...(scenarios ? { scenarios } : {}),
-  durationSec: positive("duration", parsed.duration, 5),
+  durationSec: positive("duration", parsed.duration, 4),
   warmupSec: positive("warmup", parsed.warmup, 1, 0),
   connections: positive("connections", parsed.connections, 100),
   rounds: positive("rounds", parsed.rounds, 3),

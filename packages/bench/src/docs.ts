@@ -150,14 +150,14 @@ ${failures}
 ## Running it yourself
 
 \`\`\`sh
-npm run tour                                   # every built stage, 3 rounds, 5 s per scenario (about 12 min on 2 cores)
+npm run tour                                   # every built stage, 3 rounds, 4 s per scenario (about 15 min on 2 cores)
 npm run tour -- --stages 03,04 --scenarios list-deep-offset,list-deep-keyset
 npm run tour -- --rounds 1 --duration 2        # a quick look
 npm run tour -- --tool wrk                     # the article's tool
 npm run tour -- --no-docs                      # leave docs/ alone
 \`\`\`
 
-Options: \`--tool k6|autocannon|wrk\`, \`--stages\`, \`--scenarios\`, \`--duration\` (seconds per scenario),
+Options: \`--tool k6|autocannon|wrk\`, \`--stages\`, \`--scenarios\`, \`--duration\` (seconds per scenario, default 4),
 \`--warmup\`, \`--connections\` (default 100), \`--rounds\` (default 3), \`--rows\` (default 10,000),
 \`--workers\` (default: the number of cores), \`--results-dir\`, \`--no-docs\`, \`--no-flask\`, and
 \`--mongo\` (stages 03+ on the database in \`MONGO_URL\` instead of a temporary SQLite file; the

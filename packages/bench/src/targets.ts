@@ -32,8 +32,8 @@ export interface Skipped {
 export interface Running {
   url: string;
   facts: Facts;
-  /** The server's own start-up line (URL, store, workers). */
-  startup: string;
+  /** The server's own start-up line (URL, store, workers); a cluster prints it once all workers listen. */
+  startup: () => string;
   /** Scenarios this server cannot run, with the reason (a stage whose paging has no cursor yet). */
   unsupported: Map<string, string>;
   /** Seconds spent seeding (0 when the target holds no data). */
@@ -208,7 +208,7 @@ export async function launch(target: Target, options: LaunchOptions): Promise<Ru
         url: server.url,
         facts,
         unsupported: new Map(noKeyset ? [["list-deep-keyset", noKeyset]] : []),
-        startup: server.output().split("\n")[0]?.trim() ?? "",
+        startup: () => startupLine(server.output()),
         seedSec,
         stop: async () => {
           const code = await server.stop();
@@ -245,3 +245,8 @@ async function seedOverHttp(url: string, rows: number) {
 }
 
 export const defaultWorkers = () => availableParallelism();
+
+function startupLine(output: string): string {
+  const lines = output.split("\n").map((l) => l.trim());
+  return lines.find((l) => /listening|Starting gunicorn|Running on/.test(l)) ?? lines.find(Boolean) ?? "";
+}

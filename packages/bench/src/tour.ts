@@ -156,7 +156,6 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
         done += target.scenarios.length;
         continue;
       }
-      startups.set(target.id, running.startup);
       try {
         for (const name of target.scenarios) {
           const unsupported = running.unsupported.get(name);
@@ -199,6 +198,7 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
           done++;
         }
       } finally {
+        startups.set(target.id, running.startup());
         try {
           await running.stop();
         } catch (error) {
