@@ -129,6 +129,12 @@ export function discoverStages(only?: number[]): { stages: Target[]; skipped: Sk
       scenarios: SCENARIOS.filter((s) => s.fromStage <= stage).map((s) => s.name),
     });
   }
+  for (const wanted of only ?? []) {
+    const id = String(wanted).padStart(2, "0");
+    if (!stages.some((s) => s.stage === wanted) && !skipped.some((s) => s.id.startsWith(id))) {
+      skipped.push({ id, reason: `there is no built stage ${id} (run npm run build)` });
+    }
+  }
   return { stages, skipped };
 }
 

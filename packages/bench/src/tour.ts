@@ -129,6 +129,13 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
   const broken = new Set<string>();
   const total = perRound * options.rounds;
   const progress = createProgress("tour", total);
+  // Ctrl-C: stop the server under load (and its Redis, its temporary folder) before leaving
+  let current: Running | undefined;
+  const interrupt = () => {
+    log("interrupted: stopping the server under test");
+    void (current?.stop() ?? Promise.resolve()).catch(() => {}).finally(() => process.exit(130));
+  };
+  process.once("SIGINT", interrupt);
   let done = 0;
   progress.update(0, "starting");
 
@@ -156,6 +163,7 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
         done += target.scenarios.length;
         continue;
       }
+      current = running;
       try {
         for (const name of target.scenarios) {
           const unsupported = running.unsupported.get(name);
@@ -199,6 +207,7 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
         }
       } finally {
         startups.set(target.id, running.startup());
+        current = undefined;
         try {
           await running.stop();
         } catch (error) {
@@ -208,6 +217,7 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
       }
     }
   }
+  process.off("SIGINT", interrupt);
   progress.finish();
 
   return {
