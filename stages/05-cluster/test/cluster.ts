@@ -19,7 +19,7 @@ export interface Cluster extends ServerProcess {
 export async function startCluster(env: Record<string, string> = {}): Promise<Cluster> {
   const server = await startServer({
     cwd: stageDir,
-    env: { WORKERS: "2", DB_PATH: freshDbPath(), MONGO_URL: "", ...env },
+    env: { WORKERS: "2", DB_PATH: freshDbPath(), MONGO_URL: "", TRUSTED_PROXY: "127.0.0.1", ...env },
     readyPath: "/healthz",
     timeoutMs: 30_000,
   });
