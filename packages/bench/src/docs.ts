@@ -171,7 +171,9 @@ rewrites this page, \`docs/benchmarks/results.json\` and \`docs/benchmarks/chart
 uses [wrk](https://github.com/wg/wrk) (\`apt-get install wrk\`), driven by
 \`packages/bench/lua/plan.lua\` so that POSTs and the mixed scenario work too. autocannon runs inside
 the tour's own Node process on one core; wrk is written in C and uses two threads, so it leaves more
-CPU to the server and usually reports higher numbers for the fastest servers. Compare rows
+CPU to the server and usually reports higher numbers for the fastest servers. When a server is
+overloaded (stage 02's full list, stage 03's deep page), the tools count the time a request waits
+differently, so their p50 and p99 can differ several-fold while req/s agrees. Compare rows
 measured with the same tool.
 
 **k6.** The k6 load script is \`packages/bench/k6/tour.ts\` (TypeScript, run directly by k6 0.57 or
