@@ -21,6 +21,8 @@ const config = readConfigOrExit({
   WORKER_CONCURRENCY: integer(2, { min: 1, max: 64 }),
   // how long a job stays locked to a worker that stopped answering before another one takes it over
   JOB_LOCK_MS: integer(30_000, { min: 1_000, max: 600_000 }),
+  // how long SIGTERM waits for the exports in hand (a supervisor's own grace period is often 30 s)
+  SHUTDOWN_GRACE_MS: integer(25_000, { min: 0, max: 3_600_000 }),
 });
 const { store, description } = await openStoreOrExit(config);
 const files = exportFiles(config.EXPORT_DIR);
@@ -68,6 +70,12 @@ const shutdown = async (signal: NodeJS.Signals) => {
   }
   stopping = true;
   console.log(`${signal}: finishing the exports in progress, then exiting`);
+  // past the grace period (or with Redis gone, when nothing can finish) leave anyway: the job's lock
+  // expires and another worker takes it over, as if this one had been killed
+  setTimeout(() => {
+    console.error(`still busy after ${config.SHUTDOWN_GRACE_MS} ms: exiting; the job goes to another worker`);
+    process.exit(1);
+  }, config.SHUTDOWN_GRACE_MS).unref();
   await worker.close();
   await store.close();
   if (client.isOpen) await client.close();

@@ -199,4 +199,15 @@ describe.skipIf(probe.skipped)("the export queue under failure (real Redis, real
     expect((await t.status(id)).state).toBe("completed");
     expect(await t.result(id)).toHaveLength(1 + 20_000);
   }, 120_000);
+
+  it("SIGTERM with Redis gone: the worker does not hang, it leaves after its grace period", async () => {
+    const t = await setUp({ todos: 10 });
+    const worker = await t.spawnWorker({ SHUTDOWN_GRACE_MS: "1000" });
+    await redis!.kill!();
+    const asked = Date.now();
+    expect(await worker.stop("SIGTERM")).toBe(1);
+    expect(Date.now() - asked).toBeLessThan(15_000);
+    expect(worker.output()).toMatch(/still busy after 1000 ms: exiting/);
+    await redis!.start!(); // so the API's own shutdown is the ordinary one
+  }, 120_000);
 });
