@@ -1,5 +1,6 @@
 import { serve } from "@hono/node-server";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { Server as NetServer } from "node:net";
 
 export interface ServeOptions {
   /** A Hono app's `fetch`. */
@@ -12,6 +13,8 @@ export interface ServeOptions {
   onClose?: () => void | Promise<void>;
   /** How long in-flight requests may take to finish before the process gives up on them. */
   drainTimeoutMs?: number;
+  /** How long an idle keep-alive connection may still bring one last request after shutdown starts. */
+  idleGraceMs?: number;
   /** Which signals start a graceful shutdown. */
   signals?: readonly NodeJS.Signals[];
   /** Called when shutdown is over, with the exit code; `process.exit` by default. */
@@ -25,16 +28,19 @@ export interface RunningServer {
   close: () => Promise<void>;
 }
 
+const netClose = NetServer.prototype.close;
+
 /**
  * Serves a fetch handler and owns the process life-cycle: on SIGTERM or SIGINT it stops
  * accepting connections, lets every in-flight request finish (answering it with
- * `Connection: close`), closes idle keep-alive sockets, runs `onClose` and exits 0.
+ * `Connection: close`), closes keep-alive sockets once idle, runs `onClose` and exits 0.
  * A second signal exits at once with code 1.
  */
 export function serveGracefully(options: ServeOptions): Promise<RunningServer> {
   const {
     signals = ["SIGTERM", "SIGINT"],
     drainTimeoutMs = 10_000,
+    idleGraceMs = 500,
     exit = (code) => process.exit(code),
   } = options;
   const inFlight = new Set<ServerResponse>();
@@ -57,8 +63,12 @@ export function serveGracefully(options: ServeOptions): Promise<RunningServer> {
       closing ??= new Promise<void>((done) => {
         // in-flight responses that have not started yet tell the client this socket is going away
         for (const res of inFlight) if (!res.headersSent) res.setHeader("Connection", "close");
-        server.close(() => done());
-        server.closeIdleConnections();
+        // http.Server#close would also drop idle keep-alive sockets at once, racing any request a
+        // client has already put on the wire: a reset it cannot tell from a crash. So stop
+        // accepting first, answer what still arrives on open sockets with `Connection: close`,
+        // and close the sockets that stayed idle once the grace period is over.
+        netClose.call(server, () => done());
+        setTimeout(() => server.closeIdleConnections(), idleGraceMs).unref();
       }).then(() => options.onClose?.());
       return closing;
     };

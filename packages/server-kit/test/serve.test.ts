@@ -60,6 +60,18 @@ describe("serveGracefully", () => {
     agent.destroy();
   });
 
+  it("still answers a request sent on a kept-alive connection just after the signal, then closes it", async () => {
+    const server = await start();
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    expect((await get(`${server.url}/index`, agent)).status).toBe(200);
+    const exit = server.stop("SIGTERM");
+    await new Promise((r) => setTimeout(r, 100));
+    // the pooled socket is reused: a server that dropped idle sockets at once would reset it
+    expect(await get(`${server.url}/index`, agent)).toMatchObject({ status: 200, connection: "close" });
+    expect(await exit).toBe(0);
+    agent.destroy();
+  });
+
   it("exits at once with code 1 on a second signal", async () => {
     const server = await start();
     const slow = get(`${server.url}/slow?ms=5000`).catch((error: Error) => error);
