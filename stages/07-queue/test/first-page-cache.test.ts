@@ -53,6 +53,15 @@ async function worker(options: Partial<FirstPageCacheOptions> & Pick<FirstPageCa
   return cache;
 }
 
+/** Waits until `check()` holds (a loaded machine can be slow to get there), failing after 5 s. */
+async function until(check: () => boolean, what: string) {
+  const deadline = Date.now() + 5_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`waited 5 s for ${what}`);
+    await sleep(5);
+  }
+}
+
 const outcomes = (served: Served[]) =>
   served.reduce<Record<string, number>>((n, s) => ({ ...n, [s.cache]: (n[s.cache] ?? 0) + 1 }), {});
 
@@ -191,7 +200,11 @@ describe.skipIf(!redis)("the first-page cache (real Redis)", () => {
     const during = await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 ? a : b).read()));
     expect(outcomes(during)).toEqual({ stale: 50 });
     expect(during.every((s) => s.body === "old")).toBe(true);
-    await sleep(30);
+    await until(() => src.reads === 2, "the rebuild to reach the store");
+    // more readers while that rebuild still runs: the stale copy again, and still no second rebuild
+    const later = await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 ? a : b).read()));
+    expect(outcomes(later)).toEqual({ stale: 50 });
+    await sleep(50);
     expect(src.reads).toBe(2); // the first build and one rebuild, not one per reader
     src.release();
     let after: Served;
@@ -224,7 +237,7 @@ describe.skipIf(!redis)("the first-page cache (real Redis)", () => {
     expect(src.reads).toBe(1);
     roll = 0.1; // 100 ms · -ln(0.1) = 230 ms ≥ 150 ms: this reader volunteers
     expect(await cache.read()).toEqual({ body: "v1", cache: "hit" }); // it is not made to wait
-    await sleep(100);
+    await until(() => cache.stats.refreshes === 1, "the early refresh");
     expect(src.reads).toBe(2);
     expect(cache.stats.refreshes).toBe(1);
     roll = 0.999;
@@ -239,7 +252,7 @@ describe.skipIf(!redis)("the first-page cache (real Redis)", () => {
     const b = await worker({ load: src.load, namespace: ns });
     src.hold();
     const slowRead = a.read(); // reads the store, then waits
-    await sleep(30);
+    await until(() => src.reads === 1, "the slow rebuild to read the store");
     src.page = "after the write";
     await b.invalidate(); // the write is acknowledged while the slow rebuild still holds the old page
     src.release();

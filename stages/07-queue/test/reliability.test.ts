@@ -29,7 +29,7 @@ describe.skipIf(probe.skipped)("the export queue under failure (real Redis, real
   afterEach(async () => {
     for (const worker of workers) await worker.stop("SIGKILL");
     workers = [];
-    expect(await api?.stop()).toBe(0);
+    expect(await api?.stop(), api?.output()).toBe(0);
     api = undefined;
     await redis?.stop();
     redis = undefined;
