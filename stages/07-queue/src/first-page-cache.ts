@@ -31,6 +31,8 @@ export interface FirstPageCacheOptions {
   l1MaxAgeMs?: number;
   /** The rebuild lock's lifetime: the longest other workers wait before reading the store themselves. */
   lockMs?: number;
+  /** The longest a write waits for every worker to confirm it dropped its L1. */
+  ackTimeoutMs?: number;
   /** XFetch's eagerness (1 is the paper's recommendation). */
   beta?: number;
   random?: () => number;
@@ -46,12 +48,21 @@ interface Entry {
   deltaMs: number;
 }
 
-/** Every write ends here: drop the page, move the generation on, tell every worker to drop its L1. */
+/**
+ * Every write ends here: drop the page, move the generation on, tell every worker to drop its L1.
+ * Returns the new generation and how many subscribers the message was handed to.
+ */
 const INVALIDATE = `
 local generation = redis.call('INCR', KEYS[2])
 redis.call('DEL', KEYS[1])
-redis.call('PUBLISH', ARGV[1], generation)
-return generation`;
+local receivers = redis.call('PUBLISH', ARGV[1], generation)
+return {generation, receivers}`;
+
+/** A worker's receipt for an invalidation: it has dropped its L1 (counted per generation, kept 10 s). */
+const ACKNOWLEDGE = `
+local count = redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], 10000)
+return count`;
 
 /**
  * Stores a rebuilt page only if no write happened since the rebuild began (the generation it read
@@ -85,21 +96,29 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
     staleMs = 10_000,
     l1MaxAgeMs = 1_000,
     lockMs = 3_000,
+    ackTimeoutMs = 100,
     beta = 1,
     random = Math.random,
     now = Date.now,
     log = (line: string) => console.error(line),
   } = options;
+  /** Waiting is measured on the monotonic clock, whatever `now` says about page freshness. */
+  const elapsed = () => performance.now();
   const keys = {
     page: `${namespace}:page`,
     generation: `${namespace}:generation`,
     lock: `${namespace}:rebuild-lock`,
     channel: `${namespace}:invalidated`,
+    acks: (generation: string) => `${namespace}:acks:${generation}`,
   };
   const redis = createRedisClient(redisUrl);
   const subscriber = redis.duplicate(); // a subscribed connection can do nothing else
   const lock = createRedisLock(redis, keys.lock, lockMs);
-  const stats = { l1Hits: 0, l2Hits: 0, misses: 0, stale: 0, bypasses: 0, storeReads: 0, refreshes: 0 };
+  const stats = {
+    ...{ l1Hits: 0, l2Hits: 0, misses: 0, stale: 0, bypasses: 0, storeReads: 0, refreshes: 0 },
+    /** writes that went on before every worker confirmed (a worker stuck or cut off from Redis) */
+    unconfirmedInvalidations: 0,
+  };
 
   let l1: (Entry & { until: number }) | undefined;
   /** Moves on with every invalidation this worker hears of; work begun in an older epoch is not trusted. */
@@ -137,16 +156,46 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
    * After a (re)connection we cannot know which writes we missed, so we start from an empty cache.
    * Also retried until it succeeds when a write's invalidation failed.
    */
-  async function flush() {
+  async function flush(): Promise<{ generation: string; receivers: number } | undefined> {
     clearTimeout(flushRetry);
     try {
-      await redis.eval(INVALIDATE, { keys: [keys.page, keys.generation], arguments: [keys.channel] });
+      const reply = await redis.eval(INVALIDATE, {
+        keys: [keys.page, keys.generation],
+        arguments: [keys.channel],
+      });
       if (reportedDown) log("cache: Redis answers again; cache flushed and back in use");
       reportedDown = false;
       clean = true;
+      const [generation, receivers] = reply as [number, number];
+      return { generation: String(generation), receivers };
     } catch (error) {
       wentDown(error as Error);
       if (!closed) flushRetry = setTimeout(() => void flush(), 500).unref();
+      return undefined;
+    }
+  }
+
+  /** On an invalidation message: drop L1 at once, then give the writer its receipt. */
+  const onInvalidated = (generation: string) => {
+    forgetL1();
+    redis.eval(ACKNOWLEDGE, { keys: [keys.acks(generation)] }).catch(() => {});
+  };
+
+  /**
+   * Waits until every subscriber (each worker, this one included) has confirmed it dropped its L1.
+   * Redis hands the message out in the same instant it answers the writer, but it may reach a busy
+   * worker later than the writer's client sends its next request; this wait closes that gap.
+   */
+  async function everyWorkerHeard({ generation, receivers }: { generation: string; receivers: number }) {
+    const deadline = elapsed() + ackTimeoutMs;
+    for (let pause = 0; ; pause = Math.min(Math.max(pause * 2, 1), 10)) {
+      const confirmed = Number((await redis.get(keys.acks(generation)).catch(() => null)) ?? 0);
+      if (confirmed >= receivers) return;
+      if (elapsed() > deadline) {
+        stats.unconfirmedInvalidations++;
+        return; // a worker that cannot hear us serves its L1 copy for at most l1MaxAgeMs
+      }
+      await sleep(pause);
     }
   }
 
@@ -160,7 +209,7 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
   redis.connect().catch(() => {});
   subscriber
     .connect()
-    .then(() => subscriber.subscribe(keys.channel, forgetL1))
+    .then(() => subscriber.subscribe(keys.channel, onInvalidated))
     .then(
       () => (subscribed = true),
       () => {},
@@ -218,14 +267,14 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
 
   /** The miss path: one rebuild across all workers, the others wait for its result in Redis. */
   async function rebuildOrWait(): Promise<Served> {
-    const giveUpAt = now() + lockMs;
+    const giveUpAt = elapsed() + lockMs;
     for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
       const built = await rebuildIfLockFree(-Infinity);
       if (built) return { body: built.body, cache: built.fromStore ? "miss" : "hit" };
       await sleep(pause);
       const entry = await readL2();
       if (entry) return { body: entry.body, cache: "hit" };
-      if (now() > giveUpAt) break;
+      if (elapsed() > giveUpAt) break;
     }
     // the lock holder is slow or gone: answer from the store rather than keep the client waiting
     return { body: await loadFromStore(), cache: "miss" };
@@ -310,7 +359,8 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
     /** Call after every write, before answering it, so the writer never reads its own write back stale. */
     async invalidate(): Promise<void> {
       forgetL1();
-      await flush();
+      const sent = await flush();
+      if (sent) await everyWorkerHeard(sent);
     },
 
     /** "up" while pages come from the cache, "down" while they bypass it. */
@@ -318,9 +368,9 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
 
     /** Resolves true once Redis answers and invalidations are heard, false after `timeoutMs`. */
     async whenUp(timeoutMs: number): Promise<boolean> {
-      const deadline = now() + timeoutMs;
+      const deadline = elapsed() + timeoutMs;
       while (!l1Usable()) {
-        if (now() > deadline) return false;
+        if (elapsed() > deadline) return false;
         await sleep(10);
       }
       return true;

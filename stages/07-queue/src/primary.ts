@@ -169,7 +169,8 @@ export function runPrimary({
 
   // a worker that has closed its server asks before it exits (see exitWhenReleased)
   cluster.on("message", (worker, message) => {
-    if (message === RELEASE) worker.send(RELEASED);
+    // the callback swallows the error of a worker that is already gone
+    if (message === RELEASE && worker.isConnected()) worker.send(RELEASED, () => {});
   });
 
   process.on("SIGTERM", () => stop("SIGTERM"));
@@ -200,7 +201,7 @@ const RELEASED = "released";
  */
 export function exitWhenReleased(code: number): void {
   if (!process.send) process.exit(code);
-  setTimeout(() => process.exit(code), 1_000).unref(); // the primary is gone: nothing to wait for
+  setTimeout(() => process.exit(code), 2_000).unref(); // no answer: the primary is gone or stuck
   process.on("message", (message) => {
     if (message === RELEASED) process.exit(code);
   });

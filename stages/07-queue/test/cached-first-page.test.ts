@@ -32,16 +32,6 @@ describe.skipIf(!redis)("stage 06: GET /todo's first page, cached in front of th
     expect(res.status).toBe(200);
     return { cache: res.headers.get("x-cache"), page: (await res.json()) as Page };
   };
-  /** The other worker hears of a write over pub/sub; give its event loop a few turns to read it. */
-  const eventually = async (worker: Worker, check: (page: Page) => boolean) => {
-    const deadline = Date.now() + 1_000;
-    let seen = await firstPage(worker);
-    while (!check(seen.page) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 1));
-      seen = await firstPage(worker);
-    }
-    return seen.page;
-  };
 
   it("answers a miss, then hits with the very same bytes, from both workers, after one store query", async () => {
     const miss = await a.request("/todo");
@@ -88,7 +78,7 @@ describe.skipIf(!redis)("stage 06: GET /todo's first page, cached in front of th
     expect(bad.headers.get("x-cache")).toBeNull();
   });
 
-  it("every write invalidates: the writer reads it back at once, the other worker right after", async () => {
+  it("every write invalidates: the writer reads it back at once, through either worker", async () => {
     const original = (await firstPage(a)).page;
     await firstPage(b);
     await firstPage(b); // b now holds the page in its own memory (L1)
@@ -99,21 +89,21 @@ describe.skipIf(!redis)("stage 06: GET /todo's first page, cached in front of th
     const afterCreate = await firstPage(a);
     expect(afterCreate.cache).toBe("miss");
     expect(afterCreate.page.data[0]).toEqual(todo);
-    expect((await eventually(b, (p) => p.data[0]?.id === todo.id)).data[0]).toEqual(todo);
+    expect((await firstPage(b)).page.data[0]).toEqual(todo);
 
     const finished = await b.request(`/todo/${todo.id}/finish`, { method: "PUT" });
     expect(finished.status).toBe(200);
     const afterFinish = await firstPage(b);
     expect(afterFinish.cache).toBe("miss");
     expect(afterFinish.page.data[0]).toEqual(await finished.json());
-    expect((await eventually(a, (p) => p.data[0]!.is_finished)).data[0]!.is_finished).toBe(true);
+    expect((await firstPage(a)).page.data[0]!.is_finished).toBe(true);
 
     const deleted = await a.request(`/todo/${todo.id}`, { method: "DELETE" });
     expect(deleted.status).toBe(204);
     const afterDelete = await firstPage(a);
     expect(afterDelete.cache).toBe("miss");
     expect(afterDelete.page.data.map((t) => t.id)).not.toContain(todo.id);
-    expect(await eventually(b, (p) => p.data[0]?.id !== todo.id)).toEqual(original);
+    expect((await firstPage(b)).page).toEqual(original);
   });
 
   it("a request that changes nothing (400, 404) leaves the cached page alone", async () => {

@@ -32,7 +32,14 @@ export interface Cluster extends ServerProcess {
 export async function startCluster(env: Record<string, string> = {}): Promise<Cluster> {
   const server = await startServer({
     cwd: stageDir,
-    env: { WORKERS: "2", DB_PATH: freshDbPath(), MONGO_URL: "", REDIS_URL, ...env },
+    env: {
+      WORKERS: "2",
+      DB_PATH: freshDbPath(),
+      MONGO_URL: "",
+      TRUSTED_PROXY: "127.0.0.1",
+      REDIS_URL,
+      ...env,
+    },
     readyPath: "/healthz",
     timeoutMs: 30_000,
   });

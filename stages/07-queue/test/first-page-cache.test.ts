@@ -147,7 +147,7 @@ describe.skipIf(!redis)("the first-page cache (real Redis)", () => {
     expect(await cache.read()).toEqual({ body: "v2", cache: "miss" });
   });
 
-  it("a write on one worker reaches the other worker's L1 over pub/sub, not by expiry", async () => {
+  it("a write is acknowledged only once every worker has dropped its L1 (pub/sub, not expiry)", async () => {
     const ns = namespace();
     const src = source("v1");
     // L1 and the TTL are a minute long here: only the invalidation message can explain a change
@@ -162,14 +162,30 @@ describe.skipIf(!redis)("the first-page cache (real Redis)", () => {
     src.page = "v2";
     const writtenAt = performance.now();
     await a.invalidate();
-    let seen: Served;
-    // an L1 hit never waits for I/O, so let the event loop read the socket between two reads
-    do seen = await new Promise<void>(setImmediate).then(() => b.read());
-    while (seen.body !== "v2" && performance.now() - writtenAt < 1_000);
-    const delayMs = performance.now() - writtenAt;
-    expect(seen.body).toBe("v2");
-    expect(delayMs).toBeLessThan(1_000);
-    console.log(`invalidation reached the other worker's L1 after ${delayMs.toFixed(1)} ms`);
+    const waitedMs = performance.now() - writtenAt;
+    // no waiting, no retry: the other worker's very next read already misses its L1
+    expect(await b.read()).toEqual({ body: "v2", cache: "miss" });
+    expect(a.stats.unconfirmedInvalidations).toBe(0);
+    console.log(`invalidation confirmed by both workers after ${waitedMs.toFixed(1)} ms`);
+  });
+
+  it("a subscriber that never confirms delays a write by at most ackTimeoutMs", async () => {
+    const ns = namespace();
+    const src = source("v1");
+    const a = await worker({ load: src.load, namespace: ns, ackTimeoutMs: 150 });
+    // stands for a worker that is stuck: subscribed, but it never answers
+    const stuck = createRedisClient(redis!.url);
+    await stuck.connect();
+    await stuck.subscribe(`${ns}:invalidated`, () => {});
+    const t0 = performance.now();
+    await a.invalidate();
+    const waitedMs = performance.now() - t0;
+    expect(waitedMs).toBeGreaterThanOrEqual(140);
+    expect(waitedMs).toBeLessThan(1_500);
+    expect(a.stats.unconfirmedInvalidations).toBe(1);
+    await stuck.close();
+    await a.invalidate(); // with the stuck one gone, no wait
+    expect(a.stats.unconfirmedInvalidations).toBe(1);
   });
 
   it("200 concurrent reads of a cold page on two workers cause exactly one store read", async () => {
