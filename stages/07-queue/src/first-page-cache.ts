@@ -114,9 +114,16 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
   const redis = createRedisClient(redisUrl);
   const subscriber = redis.duplicate(); // a subscribed connection can do nothing else
   const lock = createRedisLock(redis, keys.lock, lockMs);
+  /** What this worker's cache did, for tests and for anyone curious. */
   const stats = {
-    ...{ l1Hits: 0, l2Hits: 0, misses: 0, stale: 0, bypasses: 0, storeReads: 0, refreshes: 0 },
-    /** writes that went on before every worker confirmed (a worker stuck or cut off from Redis) */
+    l1Hits: 0,
+    l2Hits: 0,
+    misses: 0,
+    stale: 0,
+    bypasses: 0,
+    storeReads: 0,
+    refreshes: 0,
+    /** writes answered before every worker confirmed (a worker stuck, or cut off from Redis) */
     unconfirmedInvalidations: 0,
   };
 

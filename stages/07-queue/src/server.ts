@@ -25,7 +25,9 @@ const config = readConfigOrExit({
 
 if (cluster.isPrimary) {
   // the primary opens no store and serves nothing: it forks, watches and replaces the workers
-  const store = config.MONGO_URL ? "mongo (MONGO_URL)" : `sqlite at ${config.DB_PATH}`;
+  const store = config.MONGO_URL
+    ? `mongo at ${config.MONGO_URL.replace(/\/\/[^@/]*@/, "//…@")}` // no password in the log
+    : `sqlite at ${config.DB_PATH}`;
   const cache = `redis at ${redactedRedisUrl(config.REDIS_URL)}`;
   runPrimary({
     workers: config.WORKERS,

@@ -7,7 +7,7 @@ import { createSqliteStore } from "../src/sqlite-store.js";
 import { redisUrl, startCluster, type Cluster } from "./cluster.js";
 import { cachedApp, closeCachedApps } from "./workers.js";
 
-describeTodoApi("07-queue in-process (SQLite, first page cached in Redis)", {
+describeTodoApi("07-queue in-process (SQLite)", {
   level: 4,
   connect: async () => inProcess(await cachedApp(createSqliteStore(":memory:"), redisUrl)),
 });
@@ -16,7 +16,7 @@ describeTodoApi("07-queue in-process (SQLite, first page cached in Redis)", {
 // answers, the API behaves the same
 const dir = mkdtempSync(join(tmpdir(), "zto-07-"));
 let cluster: Cluster | undefined;
-describeTodoApi("07-queue over HTTP (2 workers, SQLite file, Redis)", {
+describeTodoApi("07-queue over HTTP (2 workers, SQLite file)", {
   level: 4,
   connect: async () => {
     // a folder that does not exist yet: the workers create it

@@ -184,6 +184,16 @@ describe.skipIf(!redis)("the first-page cache (real Redis)", () => {
     expect(waitedMs).toBeLessThan(1_500);
     expect(a.stats.unconfirmedInvalidations).toBe(1);
     await stuck.close();
+    // Redis notices the closed connection a moment later; then only the worker itself is subscribed
+    const probe = createRedisClient(redis!.url);
+    await probe.connect();
+    const channel = `${ns}:invalidated`;
+    for (let i = 0; i < 500; i++) {
+      const [, count] = (await probe.sendCommand(["PUBSUB", "NUMSUB", channel])) as [string, number];
+      if (count === 1) break;
+      await sleep(10);
+    }
+    await probe.close();
     await a.invalidate(); // with the stuck one gone, no wait
     expect(a.stats.unconfirmedInvalidations).toBe(1);
   });

@@ -1,3 +1,4 @@
+import { freePort } from "@zero-to-one/test-kit";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -57,6 +58,22 @@ describe("the server process", () => {
       /^config error: MONGO_URL="http:\/\/localhost:27017" must start with mongodb:/,
     );
     expect(run.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("stops with exit code 1 and the reason when MongoDB does not answer at MONGO_URL", async () => {
+    const port = await freePort(); // nothing listens there
+    const run = spawnSync(process.execPath, ["dist/server.js"], {
+      cwd,
+      env: { ...process.env, MONGO_URL: `mongodb://127.0.0.1:${port}/todo`, WORKERS: "2", REDIS_URL },
+      encoding: "utf8",
+    });
+    expect(run.status).toBe(1);
+    // one line from each worker that got as far as trying, then the primary gives up
+    const reasons = run.stderr.trim().split("\n");
+    expect(reasons.length).toBeGreaterThanOrEqual(1);
+    for (const line of reasons) expect(line).toMatch(/^cannot open MongoDB \(MONGO_URL\): .*ECONNREFUSED/);
+    expect(run.stdout).toMatch(/a worker failed to start .*: stopping/);
+    expect(run.stdout).not.toMatch(/listening/);
   });
 });
 

@@ -132,6 +132,35 @@ describe("the cluster: supervision and life-cycle, with real processes", { timeo
     expect(await cluster.stop()).toBe(0);
   });
 
+  it("SIGHUP loses nothing for clients that keep connections alive either, POSTs included", async () => {
+    const cluster = track(await startCluster());
+    // fetch pools and reuses connections: a leaving worker must answer what arrives on them, not reset
+    const load = startLoad({
+      concurrency: 8,
+      maxMs: 60_000,
+      send: async (n) => {
+        const res =
+          n % 2
+            ? await fetch(`${cluster.url}/todo?limit=10`)
+            : await fetch(`${cluster.url}/todo`, form(`kept ${n}`));
+        await res.arrayBuffer();
+        return { status: res.status };
+      },
+    });
+    await sleep(500);
+    cluster.child.kill("SIGHUP");
+    await waitFor(() => cluster.output().includes("rolling restart done"), {
+      what: "the rolling restart",
+      output: cluster.output,
+    });
+    await sleep(500);
+    const outcomes = await load.stop();
+
+    expect(outcomes.length).toBeGreaterThan(100);
+    expect(failures(outcomes)).toEqual([]);
+    expect(await cluster.stop()).toBe(0);
+  });
+
   it("SIGTERM under load lets in-flight requests finish, keeps every acknowledged write, exits 0", async () => {
     const dbPath = freshDbPath();
     const cluster = track(await startCluster({ DB_PATH: dbPath }));
