@@ -11,3 +11,6 @@ export { startLoad } from "./load.js";
 export type { Load, LoadOptions, Outcome } from "./load.js";
 export { startNginx } from "./nginx.js";
 export type { NginxOrReason, TestNginx } from "./nginx.js";
+export { allIds, exitCode, freshDbPath, startCluster, waitFor } from "./cluster.js";
+export type { Cluster } from "./cluster.js";
+export { form } from "./form.js";

@@ -51,11 +51,7 @@ export async function startWorker(
 
 export const newNamespace = () => `test:${randomUUID()}`;
 
-export const form = (content: string): RequestInit => ({
-  method: "POST",
-  headers: { "content-type": "application/x-www-form-urlencoded" },
-  body: new URLSearchParams({ content }).toString(),
-});
+export { form } from "@zero-to-one/test-kit";
 
 /**
  * The app as the earlier stages' tests knew it, now with its cache in front of the store, once the
