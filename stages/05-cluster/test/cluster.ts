@@ -1,4 +1,8 @@
-import { freshDbPath as tempDbPath, startCluster as startClusterIn, type Cluster } from "@zero-to-one/test-kit";
+import {
+  freshDbPath as tempDbPath,
+  startCluster as startClusterIn,
+  type Cluster,
+} from "@zero-to-one/test-kit";
 
 export { allIds, exitCode, waitFor, type Cluster } from "@zero-to-one/test-kit";
 
