@@ -1,0 +1,158 @@
+import { freePort, type Cluster } from "@zero-to-one/test-kit";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+export interface ClusterProcessOptions {
+  /** The stage folder, with dist/server.js, dist/seed.js and dist/explain.js built. */
+  stageDir: string;
+  /** Starts the stage's built cluster as a real process with 2 workers, `env` on top of its defaults. */
+  startCluster: (env?: Record<string, string>) => Promise<Cluster>;
+  /** The start-up line the stage prints for a SQLite file named restart.db and 2 workers. */
+  startUpLine: RegExp;
+  /** Extra environment for every process, e.g. the throwaway REDIS_URL of a stage with a cache. */
+  env?: Record<string, string>;
+}
+
+/**
+ * A clustered stage's processes (05 and after): todos survive a restart, MONGO_URL mistakes stop
+ * start-up with a clear reason, and the `npm run seed` and `npm run explain` scripts.
+ */
+export function describeClusterProcess({
+  stageDir: cwd,
+  startCluster,
+  startUpLine,
+  env: stageEnv = {},
+}: ClusterProcessOptions) {
+  const dir = mkdtempSync(join(tmpdir(), "zto-process-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const seed = (dbPath: string, ...args: string[]) => {
+    const run = spawnSync(process.execPath, ["dist/seed.js", ...args], {
+      cwd,
+      env: { ...process.env, DB_PATH: dbPath, MONGO_URL: "", ...stageEnv },
+      encoding: "utf8",
+    });
+    return { code: run.status, out: run.stdout + run.stderr };
+  };
+
+  const countTodos = async (url: string) => {
+    let count = 0;
+    for (let start = 0; ; start += 100) {
+      const page = (await (await fetch(`${url}/todo?start=${start}&limit=100`)).json()) as {
+        data: unknown[];
+      };
+      count += page.data.length;
+      if (page.data.length < 100) return count;
+    }
+  };
+
+  describe("the server process", () => {
+    it("keeps todos across a restart, which stage 02 could not", async () => {
+      const env = { DB_PATH: join(dir, "restart.db"), MONGO_URL: "", ...stageEnv };
+      const first = await startCluster(env);
+      expect(first.output()).toMatch(startUpLine);
+      const res = await fetch(`${first.url}/todo`, {
+        method: "POST",
+        body: new URLSearchParams({ content: "remember me" }),
+      });
+      const todo = await res.json();
+      expect(await first.stop()).toBe(0);
+
+      const second = await startCluster(env);
+      expect(await (await fetch(`${second.url}/todo/${(todo as { id: string }).id}`)).json()).toEqual(todo);
+      expect(await second.stop()).toBe(0);
+    });
+
+    it("stops with one clear line when MONGO_URL is not a MongoDB URL", () => {
+      const run = spawnSync(process.execPath, ["dist/server.js"], {
+        cwd,
+        env: { ...process.env, MONGO_URL: "http://localhost:27017" },
+        encoding: "utf8",
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr.trim()).toMatch(
+        /^config error: MONGO_URL="http:\/\/localhost:27017" must start with mongodb:/,
+      );
+      expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    });
+
+    it("stops with exit code 1 and the reason when MongoDB does not answer at MONGO_URL", async () => {
+      const port = await freePort(); // nothing listens there
+      const run = spawnSync(process.execPath, ["dist/server.js"], {
+        cwd,
+        env: { ...process.env, MONGO_URL: `mongodb://127.0.0.1:${port}/todo`, WORKERS: "2", ...stageEnv },
+        encoding: "utf8",
+      });
+      expect(run.status).toBe(1);
+      // one line from each worker that got as far as trying, then the primary gives up
+      const reasons = run.stderr.trim().split("\n");
+      expect(reasons.length).toBeGreaterThanOrEqual(1);
+      for (const line of reasons) expect(line).toMatch(/^cannot open MongoDB \(MONGO_URL\): .*ECONNREFUSED/);
+      expect(run.stdout).toMatch(/a worker failed to start .*: stopping/);
+      expect(run.stdout).not.toMatch(/listening/);
+    });
+  });
+
+  describe("npm run seed", () => {
+    it("fills the store with a progress bar, idempotently, keeping todos made through the API unless --reset", async () => {
+      const dbPath = join(dir, "seed.db");
+      const first = seed(dbPath, "--count", "1500");
+      expect(first.code, first.out).toBe(0);
+      expect(first.out).toMatch(/seeding sqlite at .*seed\.db .*100% 1,500\/1,500 done in/);
+
+      expect(seed(dbPath, "--count", "1500").out).toMatch(/already holds 1,500 seeded todos/);
+
+      const server = await startCluster({ DB_PATH: dbPath });
+      try {
+        expect(await countTodos(server.url)).toBe(1500);
+        const mine = await fetch(`${server.url}/todo`, {
+          method: "POST",
+          body: new URLSearchParams({ content: "mine" }),
+        });
+        const location = mine.headers.get("location")!;
+        expect(seed(dbPath, "--count", "700").code).toBe(0);
+        expect(await countTodos(server.url)).toBe(701);
+        expect((await fetch(server.url + location)).status).toBe(200);
+
+        expect(seed(dbPath, "--count", "200", "--reset").code).toBe(0);
+        expect(await countTodos(server.url)).toBe(200);
+      } finally {
+        await server.stop();
+      }
+    });
+
+    it.each([
+      [["--count", "lots"], /--count="lots" is not valid/],
+      [["--count", "-5"], /--count|argument/],
+      [["--size", "5"], /Unknown option '--size'[\s\S]*usage: npm run seed/],
+    ])("refuses %j with a clear message and exit code 1", (args, message) => {
+      const run = seed(join(dir, "never.db"), ...args);
+      expect(run.code).toBe(1);
+      expect(run.out).toMatch(message);
+    });
+  });
+
+  describe("npm run explain", () => {
+    it("prints the first page's plan without the index (a sort) and with it (an index walk)", () => {
+      const dbPath = join(dir, "explain.db");
+      expect(seed(dbPath, "--count", "3000").code).toBe(0);
+      const run = spawnSync(process.execPath, ["dist/explain.js"], {
+        cwd,
+        env: { ...process.env, DB_PATH: dbPath, MONGO_URL: "", ...stageEnv },
+        encoding: "utf8",
+      });
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/3,000 todos/);
+      expect(run.stdout).toMatch(
+        /without the index[^\n]*\n\s+SCAN todos\n\s+USE TEMP B-TREE FOR ORDER BY\n\s+median/,
+      );
+      expect(run.stdout).toMatch(
+        /with the index todos_newest_first:\n\s+SCAN todos USING INDEX todos_newest_first\n/,
+      );
+      expect(run.stdout).toMatch(/by offset \(start=2990\)[\s\S]*by cursor/);
+    });
+  });
+}
