@@ -5,10 +5,11 @@
  *     [--duration 5] [--warmup 1] [--connections 100] [--rounds 3] [--rows 10000] [--workers N]
  *     [--results-dir DIR] [--no-docs] [--no-flask] [--mongo]
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { writeDocs } from "./docs.js";
+import type { TourResults } from "./results.js";
 import { SCENARIO_NAMES, type ScenarioName } from "./scenarios.js";
 import { textTable } from "./table.js";
 import { defaultWorkers, packageDir, repoRoot } from "./targets.js";
@@ -17,7 +18,7 @@ import { runTour } from "./tour.js";
 
 const USAGE = `usage: tour [--tool k6|autocannon|wrk] [--stages 01,02,…] [--scenarios ${SCENARIO_NAMES.join(",")}]
             [--duration SEC] [--warmup SEC] [--connections N] [--rounds N] [--rows N] [--workers N]
-            [--results-dir DIR] [--no-docs] [--no-flask] [--mongo]`;
+            [--results-dir DIR] [--no-docs] [--no-flask] [--mongo] | --docs-from RESULTS.json`;
 
 function fail(message: string): never {
   console.error(`tour: ${message}\n${USAGE}`);
@@ -59,6 +60,7 @@ try {
       "no-docs": { type: "boolean", default: false },
       "no-flask": { type: "boolean", default: false },
       mongo: { type: "boolean", default: false },
+      "docs-from": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -68,6 +70,14 @@ try {
 }
 if (parsed.help) {
   console.log(USAGE);
+  process.exit(0);
+}
+
+// Re-render docs/ from a results file (after a change to the page's text), measuring nothing.
+if (parsed["docs-from"]) {
+  const results = JSON.parse(readFileSync(parsed["docs-from"], "utf8")) as TourResults;
+  for (const written of writeDocs(results, repoRoot))
+    console.log(`wrote ${relative(process.cwd(), written)}`);
   process.exit(0);
 }
 

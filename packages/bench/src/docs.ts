@@ -73,7 +73,8 @@ npm run tour
 Node ${m.node}, with ${r.tool.version}: ${s.connections} connections, ${s.durationSec} s per scenario
 after ${s.warmupSec} s of warm-up, the median of ${s.rounds} round${s.rounds === 1 ? "" : "s"}, ${s.rows.toLocaleString("en-US")}
 todos seeded${stages.some((t) => t.stage >= 5) ? `, ${s.workers} workers for stages 05 and later` : ""}. The whole tour took
-${formatSeconds(r.wallSec)}; the machine's load average was ${m.loadAverage.start} when it started and ${m.loadAverage.end} when it ended.
+${formatSeconds(r.wallSec)}; the machine's 1-minute load average was ${m.loadAverage.start} when it started and ${m.loadAverage.end} when it ended
+(it counts the tour's own server and load generator too).
 
 ![Requests per second and p99 latency per stage and scenario](benchmarks/chart.svg)
 
@@ -165,6 +166,8 @@ tour replaces the todos in it, so never point it at data you want to keep). The 
 estimate of its duration before it starts and a progress line while it runs. Every run writes its
 results to \`packages/bench/results/\` (ignored by git); unless \`--no-docs\` is given it also
 rewrites this page, \`docs/benchmarks/results.json\` and \`docs/benchmarks/chart.svg\`.
+\`node packages/bench/dist/cli.js --docs-from docs/benchmarks/results.json\` redraws them from a
+results file without measuring anything.
 
 **Load tools.** The tour uses k6 when the \`k6\` binary is on PATH, otherwise the embedded
 [autocannon](https://github.com/mcollina/autocannon), and prints which one and why. \`--tool wrk\`
