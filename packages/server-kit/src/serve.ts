@@ -13,7 +13,11 @@ export interface ServeOptions {
   onClose?: () => void | Promise<void>;
   /** How long in-flight requests may take to finish before the process gives up on them. */
   drainTimeoutMs?: number;
-  /** How long an idle keep-alive connection may still bring one last request after shutdown starts. */
+  /**
+   * How long idle keep-alive connections stay open once shutdown starts. By default a little over
+   * the server's keep-alive timeout: Node closes idle sockets at that timeout by itself, and clients
+   * that honour the `Keep-Alive: timeout=5` it advertises stop reusing a socket before then.
+   */
   idleGraceMs?: number;
   /** Which signals start a graceful shutdown. */
   signals?: readonly NodeJS.Signals[];
@@ -40,7 +44,6 @@ export function serveGracefully(options: ServeOptions): Promise<RunningServer> {
   const {
     signals = ["SIGTERM", "SIGINT"],
     drainTimeoutMs = 10_000,
-    idleGraceMs = 500,
     exit = (code) => process.exit(code),
   } = options;
   const inFlight = new Set<ServerResponse>();
@@ -66,8 +69,9 @@ export function serveGracefully(options: ServeOptions): Promise<RunningServer> {
         // http.Server#close would also drop idle keep-alive sockets at once, racing any request a
         // client has already put on the wire: a reset it cannot tell from a crash. So stop
         // accepting first, answer what still arrives on open sockets with `Connection: close`,
-        // and close the sockets that stayed idle once the grace period is over.
+        // and let idle sockets end by the keep-alive timeout the clients were told about.
         netClose.call(server, () => done());
+        const idleGraceMs = options.idleGraceMs ?? server.keepAliveTimeout + 1_000;
         setTimeout(() => server.closeIdleConnections(), idleGraceMs).unref();
       }).then(() => options.onClose?.());
       return closing;
