@@ -37,7 +37,8 @@ const netClose = NetServer.prototype.close;
 /**
  * Serves a fetch handler and owns the process life-cycle: on SIGTERM or SIGINT it stops
  * accepting connections, lets every in-flight request finish (answering it with
- * `Connection: close`), closes keep-alive sockets once idle, runs `onClose` and exits 0.
+ * `Connection: close`), leaves idle keep-alive sockets to the advertised keep-alive timeout, runs
+ * `onClose` and exits 0.
  * A second signal exits at once with code 1.
  */
 export function serveGracefully(options: ServeOptions): Promise<RunningServer> {
