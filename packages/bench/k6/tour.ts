@@ -37,7 +37,7 @@ export const options: Options = {
     http_req_failed: ["rate<0.01"],
     http_req_duration: [`p(95)<${P95_MS}`],
   },
-  summaryTrendStats: ["avg", "med", "p(95)", "p(99)", "max"],
+  summaryTrendStats: ["avg", "med", "p(90)", "p(95)", "p(99)", "max"],
   discardResponseBodies: true,
 };
 
@@ -98,6 +98,8 @@ export function handleSummary(data: SummaryData): Record<string, string> {
     requestsPerSec: value("http_reqs", "rate"),
     p50Ms: value("http_req_duration", "med"),
     p99Ms: value("http_req_duration", "p(99)"),
+    p90Ms: value("http_req_duration", "p(90)"),
+    maxMs: value("http_req_duration", "max"),
     errors: value("socket_errors", "count"),
     non2xx: value("non_2xx", "count"),
   };

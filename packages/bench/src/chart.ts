@@ -54,6 +54,8 @@ export function renderChart(results: TourResults): string {
     }
     return STAGE_COLORS[(target.stage - 1) % STAGE_COLORS.length]!;
   };
+  const label = (row: SummaryRow) =>
+    labelOf(results, row.target) + (row.condition ? ` · ${row.condition}` : "");
   for (const row of rows) {
     if (row.scenario !== previousScenario) {
       y += previousScenario ? 14 : 0;
@@ -65,7 +67,7 @@ export function renderChart(results: TourResults): string {
     const w = rps.x(row.requestsPerSec);
     const pw = p99.x(row.p99Ms);
     parts.push(
-      `<text x="${labelWidth - 8}" y="${y + 12}" text-anchor="end">${escape(labelOf(results, row.target))}</text>`,
+      `<text x="${labelWidth - 8}" y="${y + 12}" text-anchor="end">${escape(label(row))}</text>`,
       `<rect x="${rpsLeft}" y="${y}" width="${w.toFixed(1)}" height="${bar}" fill="${color}"/>`,
       `<text x="${(rpsLeft + w + 4).toFixed(1)}" y="${y + 12}" class="value">${Math.round(row.requestsPerSec).toLocaleString("en-US")}</text>`,
       `<rect x="${p99Left}" y="${y}" width="${pw.toFixed(1)}" height="${bar}" fill="${color}" opacity="0.6"/>`,

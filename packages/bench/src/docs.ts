@@ -5,7 +5,7 @@ import { renderChart } from "./chart.js";
 import { prettyJson } from "./json.js";
 import type { SummaryRow, TourResults } from "./results.js";
 import { SCENARIOS } from "./scenarios.js";
-import { HEADERS, markdownTable, ms, times } from "./table.js";
+import { HEADERS, exportMarkdownTable, exportRows, markdownTable, ms, plainRows, times } from "./table.js";
 
 /**
  * Writes what `docs/` shows from a tour: the committed copy of the results, the chart, the
@@ -54,6 +54,9 @@ function benchmarksPage(r: TourResults): string {
   const failures = r.failures.length
     ? r.failures.map((f) => `- ${f.id}: ${f.reason.split("\n")[0]}`).join("\n")
     : "- none";
+  const exporting = exportRows(r.summary);
+  const exportRuns = r.runs.filter((run) => run.condition);
+  const exportConnections = exportRuns[0]?.connections ?? 10;
   const scenarioList = SCENARIOS.map(
     (sc) => `- \`${sc.name}\` (stage ${String(sc.fromStage).padStart(2, "0")} on): ${sc.summary}`,
   ).join("\n");
@@ -80,7 +83,7 @@ ${formatSeconds(r.wallSec)}; the machine's 1-minute load average was ${m.loadAve
 
 ## The numbers
 
-${markdownTable(r, r.summary)}
+${markdownTable(r, plainRows(r.summary))}
 
 - **req/s**: completed requests per second, whatever their status; **p50 / p99**: latency in milliseconds.
 - **errors / non-2xx**: socket errors and timeouts / answers outside 2xx, summed over the rounds. A
@@ -92,6 +95,27 @@ ${markdownTable(r, r.summary)}
   The distance to the ceiling is the honest headline: it is what the framework, the store and the
   per-request JSON cost. The reference servers are single processes; from stage 05 on a stage runs
   one worker per core, so it can pass 100%.
+
+## GET /todo while exports run (stage 07)
+
+${
+  exporting.length > 0
+    ? exportMarkdownTable(r, exporting)
+    : "This run did not measure it (see *Left out of this run* below)."
+}
+
+The lesson of stage 07 is a latency: how long an ordinary request waits while long tasks run. The
+\`list-during-exports\` scenario measures the first page, \`GET /todo\`, at ${exportConnections} connections (not
+${s.connections}: an API already saturated by the measured load would hide what the exports add) in three
+conditions, one after another in every round, each for ${s.durationSec} s: with nothing else running; while 2
+clients export every todo through the queue, one export after another (\`POST /todo/export\`, polling
+\`GET /jobs/:id\` every 100 ms, downloading the file), with one worker process (\`node dist/worker.js\`,
+the API's \`REDIS_URL\`, \`DB_PATH\` and \`EXPORT_DIR\`) started beside the API for that condition and
+stopped with SIGTERM after it; and while the same 2 clients run the same exports inline,
+\`POST /todo/export?inline=1\`. **exports completed** is how many exports finished inside one measured
+window (the median of the rounds), each checked to hold every seeded todo; an export load that
+completes none is reported as a failure, not as a row. The worker shares the cores with the API and
+the load generator, so the queue row is not quite idle. See [chapter 07](07-queue.md).
 
 ## The article's stack
 
@@ -153,6 +177,7 @@ ${failures}
 \`\`\`sh
 npm run tour                                   # every built stage, 3 rounds, 4 s per scenario (about 15 min on 2 cores)
 npm run tour -- --stages 03,04 --scenarios list-deep-offset,list-deep-keyset
+npm run tour -- --stages 07 --scenarios list-during-exports   # GET /todo while exports run
 npm run tour -- --rounds 1 --duration 2        # a quick look
 npm run tour -- --tool wrk                     # the article's tool
 npm run tour -- --no-docs                      # leave docs/ alone
@@ -190,7 +215,16 @@ k6 run -e BASE_URL=http://127.0.0.1:8000 -e SCENARIO=list-deep-offset -e ROWS=10
 
 It reads \`BASE_URL\`, \`SCENARIO\`, \`VUS\` (default 100), \`DURATION\` (default 10s) and \`P95_MS\`
 (the p95 threshold, default 500) from the environment; its thresholds fail the run when more than
-1% of the requests fail or p95 is over the threshold.
+1% of the requests fail or p95 is over the threshold.${
+    r.tool.name === "k6"
+      ? ""
+      : `
+
+k6 was not installed on the machine of this run, so the k6 script is type-checked and unit-tested
+(its functions run in Node with k6's modules replaced) but was not run for these numbers. For
+\`list-during-exports\` the tour starts the exports itself and k6 only measures \`GET /todo\`; run
+by hand, \`SCENARIO=list-during-exports\` measures the first page without any exports.`
+  }
 
 ## The results file
 
@@ -205,11 +239,12 @@ It reads \`BASE_URL\`, \`SCENARIO\`, \`VUS\` (default 100), \`DURATION\` (defaul
 | \`settings\` | \`store\` (\`sqlite\` or \`mongo\`), \`durationSec\`, \`warmupSec\`, \`connections\`, \`rounds\`, \`rows\`, \`workers\` |
 | \`targets[]\` | \`id\`, \`label\`, \`kind\` (\`stage\` or \`reference\`), \`stage\`, \`scenarios\`, \`startup\` (its start-up line) |
 | \`skipped[]\`, \`failures[]\` | \`id\` and \`reason\`: left out on purpose / broke during the run |
-| \`runs[]\` | one per measurement: \`round\`, \`target\`, \`scenario\`, \`requests\`, \`durationSec\`, \`requestsPerSec\`, \`p50Ms\`, \`p99Ms\`, \`errors\`, \`non2xx\` |
-| \`summary[]\` | per target and scenario: the medians of \`requestsPerSec\`, \`p50Ms\`, \`p99Ms\`, the sums of \`requests\`, \`errors\`, \`non2xx\`, \`rounds\`, and \`vsPrevious\` / \`vsCeiling\` as \`{ to, ratio }\` or null |
+| \`runs[]\` | one per measurement: \`round\`, \`target\`, \`scenario\`, \`requests\`, \`durationSec\`, \`requestsPerSec\`, \`p50Ms\`, \`p90Ms\`, \`p99Ms\`, \`maxMs\`, \`errors\`, \`non2xx\`; under background exports also \`condition\` (\`idle\`, \`queue\`, \`inline\`), \`exportsCompleted\` (in the window), \`exportErrors\` and \`connections\` |
+| \`summary[]\` | per target, scenario (and \`condition\`): the medians of \`requestsPerSec\`, \`p50Ms\`, \`p90Ms\`, \`p99Ms\`, \`maxMs\` (and \`exportsCompleted\`), the sums of \`requests\`, \`errors\`, \`non2xx\` (and \`exportErrors\`), \`rounds\`, and \`vsPrevious\` / \`vsCeiling\` as \`{ to, ratio }\` or null (always null for rows with a \`condition\`) |
 
 All three tools fill the same \`runs[]\` fields, so results from \`--tool wrk\` and \`--tool autocannon\`
-can be put side by side.
+can be put side by side. \`p90Ms\`, \`maxMs\` and the export fields are absent from results files
+written before the export scenario existed; \`--docs-from\` still reads those.
 
 ## Numbers in the chapters
 
@@ -225,8 +260,8 @@ The keyset page answers <!-- bench:value 04 list-deep-keyset rps -->…<!-- /ben
 \`\`\`
 
 \`bench:table\` takes a stage number or a reference id (\`ref-hello\`, \`ref-page\`) and optionally a
-comma-separated list of scenarios; \`bench:value\` takes a target, a scenario and one of \`rps\`,
-\`p50\`, \`p99\`, \`vs-previous\`, \`vs-ceiling\`. A marker that names something this run did not
+comma-separated list of scenarios; \`bench:value\` takes a target, a scenario (\`list-during-exports:inline\`
+names one condition) and one of \`rps\`, \`p50\`, \`p99\`, \`exports\`, \`vs-previous\`, \`vs-ceiling\`. A marker that names something this run did not
 measure is left as it was, and the tour says so.
 `;
 }
@@ -245,6 +280,8 @@ function value(row: SummaryRow, field: string): string | undefined {
       return `${ms(row.p50Ms)} ms`;
     case "p99":
       return `${ms(row.p99Ms)} ms`;
+    case "exports":
+      return row.exportsCompleted === undefined ? undefined : String(row.exportsCompleted);
     case "vs-previous":
       return row.vsPrevious ? times(row.vsPrevious.ratio) : undefined;
     case "vs-ceiling":
@@ -255,7 +292,7 @@ function value(row: SummaryRow, field: string): string | undefined {
 }
 
 const TABLE = /(<!-- bench:table ([\w-]+)(?: ([\w,-]+))? -->)([\s\S]*?)(<!-- \/bench:table -->)/g;
-const VALUE = /(<!-- bench:value ([\w-]+) ([\w-]+) ([\w-]+) -->)([\s\S]*?)(<!-- \/bench:value -->)/g;
+const VALUE = /(<!-- bench:value ([\w-]+) ([\w:-]+) ([\w-]+) -->)([\s\S]*?)(<!-- \/bench:value -->)/g;
 
 /** Replaces the content between bench markers; unknown targets or scenarios are left unchanged. */
 export function fillMarkers(text: string, results: TourResults, warn: (line: string) => void = console.warn) {
@@ -280,7 +317,11 @@ export function fillMarkers(text: string, results: TourResults, warn: (line: str
     VALUE,
     (whole, open: string, key: string, scenario: string, field: string, _old, close: string) => {
       const id = targetId(results, key);
-      const row = results.summary.find((r) => r.target === id && r.scenario === scenario);
+      // "list-during-exports:queue" names one condition of a scenario measured under exports
+      const [name, condition] = scenario.split(":");
+      const row = results.summary.find(
+        (r) => r.target === id && r.scenario === name && (!condition || r.condition === condition),
+      );
       const shown = row && value(row, field);
       if (!shown) {
         warn(`docs: nothing measured for ${open}; left as it was`);

@@ -31,6 +31,26 @@ export interface Scenario {
   fromStage: number;
   /** The requests each connection sends in turn, over and over. */
   plan: (facts: Facts) => PlannedRequest[];
+  /** Measured under background exports, once per condition, instead of once on its own. */
+  exports?: ExportLoad;
+}
+
+/**
+ * What runs beside the measured requests: nothing (`idle`), exports on the stage's queue with a
+ * worker process (`queue`), or the same exports inside the request (`inline`, `?inline=1`).
+ */
+export const CONDITIONS = ["idle", "queue", "inline"] as const;
+export type Condition = (typeof CONDITIONS)[number];
+
+export interface ExportLoad {
+  conditions: readonly Condition[];
+  /** Clients, each running one export after another for the whole measurement window. */
+  clients: number;
+  /**
+   * Connections of the measured load, whatever --connections says: the lesson is how long an
+   * ordinary request waits beside exports, so the server must not already be saturated by it.
+   */
+  connections: number;
 }
 
 export const SCENARIO_NAMES = [
@@ -38,6 +58,7 @@ export const SCENARIO_NAMES = [
   "list",
   "list-deep-offset",
   "list-deep-keyset",
+  "list-during-exports",
   "mixed",
   "create",
 ] as const;
@@ -81,6 +102,14 @@ export const SCENARIOS: readonly Scenario[] = [
       if (!f.deepCursor) throw new Error("list-deep-keyset needs a cursor for the deep page");
       return [{ method: "GET", path: `/todo?before=${encodeURIComponent(f.deepCursor)}&limit=${PAGE_SIZE}` }];
     },
+  },
+  {
+    name: "list-during-exports",
+    summary:
+      "GET /todo (first page) at 10 connections while 2 clients export every todo: idle, on the queue, inline",
+    fromStage: 7,
+    plan: () => [{ method: "GET", path: "/todo" }],
+    exports: { conditions: CONDITIONS, clients: 2, connections: 10 },
   },
   {
     name: "mixed",
@@ -127,6 +156,9 @@ export interface Measurement {
   requestsPerSec: number;
   p50Ms: number;
   p99Ms: number;
+  /** Also in the tours since the export scenario; absent from older results files. */
+  p90Ms?: number;
+  maxMs?: number;
   /** Socket errors and timeouts. */
   errors: number;
   /** Answers with a status outside 2xx. */

@@ -21,10 +21,14 @@ export function labelOf(results: Pick<TourResults, "targets">, id: string): stri
   return results.targets.find((t) => t.id === id)?.label ?? id;
 }
 
+/** The scenario, with the condition for rows measured under background exports. */
+export const scenarioOf = (row: SummaryRow) =>
+  row.condition ? `${row.scenario} (${row.condition})` : row.scenario;
+
 /** The cells of one summary row, as both the terminal and the docs print them. */
 export function cells(results: Pick<TourResults, "targets">, row: SummaryRow): string[] {
   return [
-    row.scenario,
+    scenarioOf(row),
     labelOf(results, row.target),
     number(row.requestsPerSec),
     ms(row.p50Ms),
@@ -37,21 +41,84 @@ export function cells(results: Pick<TourResults, "targets">, row: SummaryRow): s
 
 const numeric = (column: number) => column >= 2 && column <= 5;
 
-/** A plain-text table for the terminal, one block per scenario. */
-export function textTable(results: Pick<TourResults, "targets" | "summary">): string {
-  const body = results.summary.map((row) => cells(results, row));
-  const widths = HEADERS.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
+/** The rows of the main table: every scenario measured on its own. */
+export const plainRows = (rows: SummaryRow[]) => rows.filter((row) => !row.condition);
+/** The rows measured under background exports (list-during-exports), one per server and condition. */
+export const exportRows = (rows: SummaryRow[]) => rows.filter((row) => row.condition);
+
+export const EXPORT_HEADERS = [
+  "server",
+  "while…",
+  "GET /todo req/s",
+  "p50 ms",
+  "p99 ms",
+  "exports completed",
+  "errors / non-2xx",
+];
+
+const WHILE: Record<string, string> = {
+  idle: "idle (no exports)",
+  queue: "exports on the queue + 1 worker",
+  inline: "the same exports inline (?inline=1)",
+};
+
+/** The cells of one row measured under exports; completed exports are per window (median of rounds). */
+export function exportCells(results: Pick<TourResults, "targets">, row: SummaryRow): string[] {
+  const failed = row.exportErrors ? ` (${row.exportErrors.toLocaleString("en-US")} failed)` : "";
+  return [
+    labelOf(results, row.target),
+    WHILE[row.condition ?? ""] ?? row.condition ?? "",
+    number(row.requestsPerSec),
+    ms(row.p50Ms),
+    ms(row.p99Ms),
+    `${number(row.exportsCompleted ?? Number.NaN)}${failed}`,
+    `${row.errors.toLocaleString("en-US")} / ${row.non2xx.toLocaleString("en-US")}`,
+  ];
+}
+
+function plainText(headers: string[], body: string[][], isNumeric: (column: number) => boolean) {
+  const widths = headers.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   const format = (row: string[]) =>
     row
-      .map((cell, i) => (numeric(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .map((cell, i) => (isNumeric(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
       .join("  ")
       .trimEnd();
-  const lines = [format(HEADERS), widths.map((w) => "─".repeat(w)).join("  ")];
+  const lines = [format(headers), widths.map((w) => "─".repeat(w)).join("  ")];
   body.forEach((row, i) => {
     if (i > 0 && row[0] !== body[i - 1]![0]) lines.push("");
     lines.push(format(row));
   });
   return lines.join("\n");
+}
+
+/**
+ * A plain-text table for the terminal, one block per scenario, then the rows measured under
+ * background exports in a table of their own.
+ */
+export function textTable(results: Pick<TourResults, "targets" | "summary">): string {
+  const main = plainRows(results.summary);
+  const exporting = exportRows(results.summary);
+  const parts: string[] = [];
+  if (main.length > 0 || exporting.length === 0) {
+    parts.push(
+      plainText(
+        HEADERS,
+        main.map((row) => cells(results, row)),
+        numeric,
+      ),
+    );
+  }
+  if (exporting.length > 0) {
+    parts.push(
+      "GET /todo while exports run:\n" +
+        plainText(
+          EXPORT_HEADERS,
+          exporting.map((row) => exportCells(results, row)),
+          (column) => column >= 2 && column <= 5,
+        ),
+    );
+  }
+  return parts.join("\n\n");
 }
 
 /** The same table in Markdown. */
@@ -64,4 +131,13 @@ export function markdownTable(
   const align = pick(headers.map((_, i) => (numeric(i) ? "---:" : "---")));
   const line = (row: string[]) => `| ${row.join(" | ")} |`;
   return [line(pick(headers)), line(align), ...rows.map((row) => line(pick(cells(results, row))))].join("\n");
+}
+
+/** The rows measured under background exports, in Markdown. */
+export function exportMarkdownTable(results: Pick<TourResults, "targets">, rows: SummaryRow[]): string {
+  const line = (row: string[]) => `| ${row.join(" | ")} |`;
+  const align = EXPORT_HEADERS.map((_, i) => (i >= 2 && i <= 5 ? "---:" : "---"));
+  return [line(EXPORT_HEADERS), line(align), ...rows.map((row) => line(exportCells(results, row)))].join(
+    "\n",
+  );
 }

@@ -38,6 +38,8 @@ export interface Running {
   unsupported: Map<string, string>;
   /** Seconds spent seeding (0 when the target holds no data). */
   seedSec: number;
+  /** The settings the server got (DB_PATH, REDIS_URL, EXPORT_DIR…): a queue worker needs the same. */
+  env: Record<string, string>;
   stop: () => Promise<void>;
 }
 
@@ -155,7 +157,8 @@ export async function redisProblem(): Promise<string | undefined> {
 /**
  * Starts a target the way a learner would: 03+ seeded first with the stage's own seed script into
  * a fresh SQLite file (or the MONGO_URL database with --mongo), 02 seeded over HTTP because it keeps
- * todos in memory, 05+ with WORKERS, 06+ with REDIS_URL or a throwaway redis-server.
+ * todos in memory, 05+ with WORKERS, 06+ with REDIS_URL or a throwaway redis-server, 07+ with an
+ * EXPORT_DIR in the same temporary folder.
  */
 export async function launch(target: Target, options: LaunchOptions): Promise<Running> {
   const dataDir = mkdtempSync(join(tmpdir(), `zto-bench-${target.id}-`));
@@ -177,6 +180,8 @@ export async function launch(target: Target, options: LaunchOptions): Promise<Ru
       redis = started.redis;
       env["REDIS_URL"] = started.redis.url;
     }
+    // 07+: finished exports go to the temporary folder too, not into the stage's .data/
+    if (target.stage >= 7) env["EXPORT_DIR"] = join(dataDir, "exports");
     let seedSec = 0;
     const seedStarted = Date.now();
     if (target.stage >= 3) {
@@ -216,6 +221,7 @@ export async function launch(target: Target, options: LaunchOptions): Promise<Ru
         unsupported: new Map(noKeyset ? [["list-deep-keyset", noKeyset]] : []),
         startup: () => startupLine(server.output()),
         seedSec,
+        env,
         stop: async () => {
           const code = await server.stop();
           await cleanUp();

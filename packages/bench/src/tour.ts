@@ -1,7 +1,8 @@
 import { createProgress, formatSeconds } from "@zero-to-one/server-kit";
 import { loadavg } from "node:os";
+import { WorkerStartError, measureDuringExports } from "./exports.js";
 import { type Run, type TourResults, machineFacts, round2, summarize } from "./results.js";
-import { type ScenarioName, scenarioNamed } from "./scenarios.js";
+import { type Condition, type Scenario, type ScenarioName, scenarioNamed } from "./scenarios.js";
 import {
   type Running,
   type Skipped,
@@ -61,6 +62,9 @@ function launchEstimate(target: Target, rows: number): number {
   return target.command ? 2 : 0.5;
 }
 
+/** Measurements a scenario takes per server and round: one, or one per export condition. */
+const stepsOf = (name: ScenarioName) => scenarioNamed(name)?.exports?.conditions.length ?? 1;
+
 export async function planTour(options: TourOptions) {
   const wanted = (name: ScenarioName) => !options.scenarios || options.scenarios.includes(name);
   const { stages, skipped } = discoverStages(options.stages);
@@ -90,14 +94,15 @@ export async function planTour(options: TourOptions) {
   const targets = [...referenceTargets(), ...flask.targets, ...runnable]
     .map((t) => ({ ...t, scenarios: t.scenarios.filter(wanted) }))
     .filter((t) => t.scenarios.length > 0);
-  const perRound = targets.reduce((n, t) => n + t.scenarios.length, 0);
+  const perRound = targets.reduce((n, t) => n + t.scenarios.reduce((m, name) => m + stepsOf(name), 0), 0);
+  // an export condition also waits for the exports to get going and starts or stops a worker
+  const scenarioSec = (name: ScenarioName) =>
+    options.warmupSec + stepsOf(name) * (options.durationSec + 1) + (stepsOf(name) > 1 ? 3 : 0);
   const estimateSec =
     options.rounds *
     targets.reduce(
       (sec, t) =>
-        sec +
-        launchEstimate(t, options.rows) +
-        t.scenarios.length * (options.warmupSec + options.durationSec + 1),
+        sec + launchEstimate(t, options.rows) + t.scenarios.reduce((n, name) => n + scenarioSec(name), 0),
       0,
     );
   return { targets, skipped, perRound, estimateSec };
@@ -117,9 +122,17 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
   if (targets.every((t) => t.kind === "reference")) {
     log("no built stage to measure: run `npm run build` first");
   }
+  const underExports = [...new Set(targets.flatMap((t) => t.scenarios))]
+    .map((name) => scenarioNamed(name)!)
+    .filter((sc) => sc.exports)
+    .map(
+      (sc) =>
+        `${sc.name} at ${sc.exports!.connections}, once per condition: ${sc.exports!.conditions.join(", ")}`,
+    );
   log(
     `tour: ${targets.length} servers, ${perRound} runs per round × ${options.rounds} round(s), ` +
-      `${options.durationSec} s each at ${options.connections} connections with ${options.tool.version} ` +
+      `${options.durationSec} s each at ${options.connections} connections` +
+      `${underExports.length > 0 ? ` (${underExports.join("; ")})` : ""} with ${options.tool.version} ` +
       `(${options.toolWhy}); about ${formatSeconds(estimateSec)}`,
   );
 
@@ -139,12 +152,86 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
   let done = 0;
   progress.update(0, "starting");
 
+  /**
+   * One condition of a scenario measured under background exports. Warm-up once, before the
+   * first condition; a worker that does not start skips the queue condition (once per tour), and
+   * an export load that completed nothing in the window is a failure, not a row.
+   */
+  const measureExportCondition = async (
+    scenario: Scenario,
+    condition: Condition,
+    round: number,
+    target: Target,
+    running: Running,
+  ) => {
+    const setup = scenario.exports!;
+    const id = `${target.id} ${scenario.name}`;
+    const load = {
+      baseUrl: running.url,
+      scenario: scenario.name,
+      facts: running.facts,
+      requests: scenario.plan(running.facts),
+      connections: setup.connections,
+    };
+    try {
+      if (condition === setup.conditions[0] && options.warmupSec > 0) {
+        await autocannonTool.run({ ...load, durationSec: options.warmupSec });
+        await settle(running.url);
+      }
+      const measured = await measureDuringExports({
+        condition,
+        baseUrl: running.url,
+        dir: target.dir,
+        env: running.env,
+        clients: setup.clients,
+        rows: running.facts.rows,
+        measure: () => options.tool.run({ ...load, durationSec: options.durationSec }),
+      });
+      await settle(running.url);
+      const { measurement, exportsCompleted, exportErrors, firstExportError } = measured;
+      if (measurement.requests === 0)
+        throw new Error(`no answer to GET /todo within ${options.durationSec} s`);
+      if (condition !== "idle" && exportsCompleted === 0) {
+        throw new Error(
+          `NO EXPORT COMPLETED in the ${options.durationSec} s window, so this row measured nothing ` +
+            `(${exportErrors} export(s) failed${firstExportError ? `; first: ${firstExportError}` : ""})`,
+        );
+      }
+      if (exportErrors > 0) {
+        log(`${id} ${condition} (round ${round}): ${exportErrors} export(s) failed: ${firstExportError}`);
+      }
+      runs.push({
+        round,
+        target: target.id,
+        scenario: scenario.name,
+        condition,
+        ...measurement,
+        exportsCompleted,
+        exportErrors,
+        connections: setup.connections,
+      });
+    } catch (error) {
+      if (error instanceof WorkerStartError) {
+        const skipId = `${id} ${condition}`;
+        if (!skipped.some((s) => s.id === skipId)) {
+          skipped.push({ id: skipId, reason: `the queue worker did not start: ${error.message}` });
+          log(`skipped ${skipId}: the queue worker did not start: ${error.message}`);
+        }
+        return;
+      }
+      const reason = `${scenario.name} ${condition}, round ${round}: ${(error as Error).message}`;
+      failures.push({ id: target.id, reason });
+      log(`failed ${target.id} ${reason}`);
+    }
+  };
+
   for (let round = 1; round <= options.rounds; round++) {
     // every other round runs the servers in reverse, so none always goes first on a cold machine
     const order = round % 2 === 0 ? [...targets].reverse() : targets;
     for (const target of order) {
+      const steps = target.scenarios.reduce((n, name) => n + stepsOf(name), 0);
       if (broken.has(target.id)) {
-        done += target.scenarios.length;
+        done += steps;
         continue;
       }
       const where = `round ${round}/${options.rounds} · ${target.id}`;
@@ -160,7 +247,7 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
         broken.add(target.id);
         failures.push({ id: target.id, reason: `could not start: ${(error as Error).message}` });
         log(`failed ${target.id}: could not start: ${(error as Error).message}`);
-        done += target.scenarios.length;
+        done += steps;
         continue;
       }
       current = running;
@@ -173,11 +260,19 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
               skipped.push({ id, reason: unsupported });
               log(`skipped ${id}: ${unsupported}`);
             }
-            done++;
+            done += stepsOf(name);
+            continue;
+          }
+          const scenario = scenarioNamed(name)!;
+          if (scenario.exports) {
+            for (const condition of scenario.exports.conditions) {
+              progress.update(done, `${where} · ${name} · ${condition}`);
+              await measureExportCondition(scenario, condition, round, target, running);
+              done++;
+            }
             continue;
           }
           progress.update(done, `${where} · ${name}`);
-          const scenario = scenarioNamed(name)!;
           const load = {
             baseUrl: running.url,
             scenario: name,

@@ -1,6 +1,9 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderChart } from "../src/chart.js";
-import { fillMarkers } from "../src/docs.js";
+import { fillMarkers, writeDocs } from "../src/docs.js";
 import { prettyJson } from "../src/json.js";
 import { type Run, type TourResults, median, summarize } from "../src/results.js";
 import { SCENARIOS } from "../src/scenarios.js";
@@ -10,6 +13,7 @@ const targets = [
   { id: "ref-hello", label: "raw node:http hello", kind: "reference" as const, stage: 0 },
   { id: "01-hello", label: "01-hello", kind: "stage" as const, stage: 1 },
   { id: "02-memory", label: "02-memory", kind: "stage" as const, stage: 2 },
+  { id: "07-queue", label: "07-queue", kind: "stage" as const, stage: 7 },
 ];
 const run = (round: number, target: string, scenario: string, requestsPerSec: number, p99Ms = 10): Run => ({
   round,
@@ -35,8 +39,36 @@ const runs = [
   run(3, "02-memory", "hello", 24_000),
   run(1, "02-memory", "create", 2_000),
 ];
+/** list-during-exports: one run per condition and round, with the exports completed in the window. */
+const exportRun = (
+  round: number,
+  condition: "idle" | "queue" | "inline",
+  p99Ms: number,
+  exports: number,
+): Run => ({
+  ...run(round, "07-queue", "list-during-exports", 10_000 / p99Ms, p99Ms),
+  non2xx: 0,
+  condition,
+  exportsCompleted: exports,
+  exportErrors: condition === "queue" && round === 1 ? 2 : 0,
+  connections: 10,
+  p90Ms: p99Ms / 2,
+  maxMs: p99Ms * 3,
+});
+const exportRuns = [
+  exportRun(1, "idle", 2, 0),
+  exportRun(1, "queue", 5, 60),
+  exportRun(1, "inline", 90, 250),
+  exportRun(2, "idle", 4, 0),
+  exportRun(2, "queue", 14, 70),
+  exportRun(2, "inline", 40, 200),
+  exportRun(3, "idle", 3, 0),
+  exportRun(3, "queue", 6, 80),
+  exportRun(3, "inline", 100, 300),
+];
 
-function results(): TourResults {
+function results(withExports = false): TourResults {
+  const all = withExports ? [...runs, ...exportRuns] : runs;
   return {
     schema: "zero-to-one/bench-results@1",
     date: "2026-11-26T23:00:00.000Z",
@@ -62,8 +94,8 @@ function results(): TourResults {
     targets: targets.map((t) => ({ ...t, scenarios: ["hello"], startup: "" })),
     skipped: [],
     failures: [],
-    runs,
-    summary: summarize(runs, targets),
+    runs: all,
+    summary: summarize(all, targets),
   };
 }
 
@@ -93,6 +125,101 @@ describe("the summary", () => {
   it("prints one row per server and scenario with the ratios", () => {
     const table = textTable(results());
     expect(table).toMatch(/hello\s+02-memory\s+24,000\s+1\.00\s+10\.0\s+0 \/ 3\s+0\.80× \(01\)\s+53%/);
+  });
+});
+
+describe("the rows measured while exports run", () => {
+  it("have one row per condition with the medians, the exports per window and no ratios", () => {
+    const rows = results(true).summary.filter((r) => r.scenario === "list-during-exports");
+    expect(rows.map((r) => r.condition)).toEqual(["idle", "queue", "inline"]);
+    expect(rows.map((r) => r.p99Ms)).toEqual([3, 6, 90]);
+    expect(rows.map((r) => r.p90Ms)).toEqual([1.5, 3, 45]);
+    expect(rows.map((r) => r.exportsCompleted)).toEqual([0, 70, 250]);
+    expect(rows.map((r) => r.exportErrors)).toEqual([0, 2, 0]);
+    for (const row of rows) expect([row.rounds, row.vsPrevious, row.vsCeiling]).toEqual([3, null, null]);
+    // the other rows are summarized as before: no condition, no export fields
+    const hello = results(true).summary.find((r) => r.target === "01-hello")!;
+    expect(hello.condition).toBeUndefined();
+    expect(hello.exportsCompleted).toBeUndefined();
+  });
+
+  it("print in a table of their own, after the main table", () => {
+    const table = textTable(results(true));
+    const [main, exporting] = table.split("GET /todo while exports run:");
+    expect(main).not.toContain("list-during-exports");
+    expect(exporting).toMatch(/07-queue\s+idle \(no exports\)\s+3,333\s+1\.00\s+3\.00\s+0\s+0 \/ 0/);
+    expect(exporting).toMatch(/exports on the queue \+ 1 worker\s+1,667\s+1\.00\s+6\.00\s+70 \(2 failed\)/);
+    expect(exporting).toMatch(/the same exports inline \(\?inline=1\)\s+111\s+1\.00\s+90\.0\s+250\s/);
+    expect(textTable(results())).not.toContain("while exports run");
+  });
+
+  it("get their own section in docs/benchmarks.md and are named by condition in markers", () => {
+    const root = mkdtempSync(join(tmpdir(), "zto-bench-docs-"));
+    try {
+      mkdirSync(join(root, "docs"));
+      const chapter = [
+        "queue: <!-- bench:value 07 list-during-exports:queue p99 -->old<!-- /bench:value -->,",
+        "inline: <!-- bench:value 07 list-during-exports:inline p99 -->old<!-- /bench:value -->,",
+        "<!-- bench:value 07 list-during-exports:inline exports -->old<!-- /bench:value --> exports",
+      ].join("\n");
+      writeFileSync(join(root, "docs", "07-queue.md"), chapter);
+      const written = writeDocs(results(true), root);
+      expect(written.map((f) => f.slice(root.length))).toEqual([
+        "/docs/benchmarks/results.json",
+        "/docs/benchmarks/chart.svg",
+        "/docs/benchmarks.md",
+        "/docs/07-queue.md",
+      ]);
+      const page = readFileSync(join(root, "docs", "benchmarks.md"), "utf8");
+      const section = page.slice(page.indexOf("## GET /todo while exports run (stage 07)"));
+      expect(section).toMatch(
+        /\| server \| while… \| GET \/todo req\/s \| p50 ms \| p99 ms \| exports completed \| errors \/ non-2xx \|/,
+      );
+      expect(section).toContain("| 07-queue | idle (no exports) | 3,333 | 1.00 | 3.00 | 0 | 0 / 0 |");
+      expect(section).toContain(
+        "| 07-queue | the same exports inline (?inline=1) | 111 | 1.00 | 90.0 | 250 | 0 / 0 |",
+      );
+      expect(section).toContain("at 10 connections");
+      const main = page.slice(page.indexOf("## The numbers"), page.indexOf("## GET /todo while exports run"));
+      expect(main).not.toContain("list-during-exports");
+      expect(page).toContain("k6 was not installed on the machine of this run");
+      expect(readFileSync(join(root, "docs", "07-queue.md"), "utf8")).toBe(
+        [
+          "queue: <!-- bench:value 07 list-during-exports:queue p99 -->6.00 ms<!-- /bench:value -->,",
+          "inline: <!-- bench:value 07 list-during-exports:inline p99 -->90.0 ms<!-- /bench:value -->,",
+          "<!-- bench:value 07 list-during-exports:inline exports -->250<!-- /bench:value --> exports",
+        ].join("\n"),
+      );
+      const json = JSON.parse(
+        readFileSync(join(root, "docs", "benchmarks", "results.json"), "utf8"),
+      ) as TourResults;
+      expect(json.runs.filter((r) => r.condition)).toHaveLength(9);
+      expect(renderChart(results(true))).toContain(">07-queue · inline</text>");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("are missing from older results files, which still render, saying the page has none", () => {
+    const old = results();
+    for (const r of old.runs) {
+      delete r.p90Ms;
+      delete r.maxMs;
+    }
+    old.summary = summarize(old.runs, targets);
+    expect(old.summary[0]!.p90Ms).toBeUndefined();
+    expect(textTable(old)).not.toContain("while exports run");
+    const root = mkdtempSync(join(tmpdir(), "zto-bench-docs-"));
+    try {
+      mkdirSync(join(root, "docs"));
+      writeDocs(old, root);
+      const page = readFileSync(join(root, "docs", "benchmarks.md"), "utf8");
+      expect(page).toContain(
+        "## GET /todo while exports run (stage 07)\n\nThis run did not measure it (see *Left out of this run* below).",
+      );
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
@@ -152,6 +279,7 @@ describe("the scenarios", () => {
       ["list", 2],
       ["list-deep-offset", 3],
       ["list-deep-keyset", 4],
+      ["list-during-exports", 7],
       ["mixed", 2],
       ["create", 2],
     ]);

@@ -28,6 +28,8 @@ export const autocannonTool: LoadTool = {
       requestsPerSec: requests / result.duration,
       p50Ms: result.latency.p50,
       p99Ms: result.latency.p99,
+      p90Ms: result.latency.p90,
+      maxMs: result.latency.max,
       errors: result.errors,
       non2xx: result.non2xx,
     };

@@ -13,7 +13,9 @@ interface WrkSummary {
   requests: number;
   durationUs: number;
   p50Us: number;
+  p90Us: number;
   p99Us: number;
+  maxUs: number;
   socketErrors: number;
   timeouts: number;
   non2xx: number;
@@ -67,6 +69,8 @@ export function createWrkTool(version: string): LoadTool {
           requestsPerSec: s.requests / durationSec,
           p50Ms: s.p50Us / 1000,
           p99Ms: s.p99Us / 1000,
+          p90Ms: s.p90Us / 1000,
+          maxMs: s.maxUs / 1000,
           errors: s.socketErrors + s.timeouts,
           non2xx: s.non2xx,
         };
