@@ -55,7 +55,10 @@ export async function describeBehindNginx(label: string, { stageDir, startCluste
         const direct = overHttp(cluster.url);
         // nginx itself refuses a path with a NUL byte or one above the root (a JSON 400, tested
         // below), so only those two hostile paths of the contract go straight to the app
-        return { request: (path, init) => (refusedByNginx(path) ? direct : viaNginx).request(path, init) };
+        return {
+          request: (path, init) => (refusedByNginx(path) ? direct : viaNginx).request(path, init),
+          overSocket: true,
+        };
       },
     });
 

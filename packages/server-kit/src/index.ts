@@ -5,3 +5,4 @@ export { serveGracefully } from "./serve.js";
 export type { RunningServer, ServeOptions } from "./serve.js";
 export { createProgress, formatSeconds } from "./progress.js";
 export type { Progress } from "./progress.js";
+export { SECURITY_HEADERS } from "./security-headers.js";

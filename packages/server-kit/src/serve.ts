@@ -1,6 +1,7 @@
 import { serve } from "@hono/node-server";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { Server as NetServer } from "node:net";
+import { SECURITY_HEADERS } from "./security-headers.js";
 
 export interface ServeOptions {
   /** A Hono app's `fetch`. */
@@ -19,6 +20,8 @@ export interface ServeOptions {
    * that honour the `Keep-Alive: timeout=5` it advertises stop reusing a socket before then.
    */
   idleGraceMs?: number;
+  /** Headers every response carries, whatever route or error produced it. */
+  headers?: Readonly<Record<string, string>>;
   /** Which signals start a graceful shutdown. */
   signals?: readonly NodeJS.Signals[];
   /** Called when shutdown is over, with the exit code; `process.exit` by default. */
@@ -35,26 +38,28 @@ export interface RunningServer {
 const netClose = NetServer.prototype.close;
 
 /**
- * Serves a fetch handler and owns the process life-cycle: on SIGTERM or SIGINT it stops
- * accepting connections, lets every in-flight request finish (answering it with
- * `Connection: close`), leaves idle keep-alive sockets to the advertised keep-alive timeout, runs
- * `onClose` and exits 0.
- * A second signal exits at once with code 1.
+ * Serves a fetch handler, with the security headers on every response, and owns the process
+ * life-cycle: on SIGTERM or SIGINT it stops accepting connections, lets every in-flight request
+ * finish (answering it with `Connection: close`), leaves idle keep-alive sockets to the advertised
+ * keep-alive timeout, runs `onClose` and exits 0. A second signal exits at once with code 1.
  */
 export function serveGracefully(options: ServeOptions): Promise<RunningServer> {
   const {
     signals = ["SIGTERM", "SIGINT"],
     drainTimeoutMs = 10_000,
     exit = (code) => process.exit(code),
+    headers = SECURITY_HEADERS,
   } = options;
+  const headerList = Object.entries(headers);
   const inFlight = new Set<ServerResponse>();
   let closing: Promise<void> | undefined;
 
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: options.fetch, port: options.port, hostname: options.hostname }) as Server;
 
-    // runs before the app's own listener, so the header is set before any response is written
+    // runs before the app's own listener, so these headers are set before any response is written
     server.prependListener("request", (_req: IncomingMessage, res: ServerResponse) => {
+      for (const [name, value] of headerList) res.setHeader(name, value);
       inFlight.add(res);
       if (closing) res.setHeader("Connection", "close");
       res.once("close", () => {

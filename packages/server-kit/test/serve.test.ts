@@ -2,6 +2,7 @@ import { startServer } from "@zero-to-one/test-kit";
 import { once } from "node:events";
 import { request, Agent } from "node:http";
 import { describe, expect, it } from "vitest";
+import { SECURITY_HEADERS } from "../src/security-headers.js";
 
 const cwd = new URL("..", import.meta.url).pathname;
 const start = (env: Record<string, string> = {}) =>
@@ -22,6 +23,26 @@ function get(url: string, agent?: Agent) {
 }
 
 describe("serveGracefully", () => {
+  it("puts the security headers on every answer: a route's, a 404 and a 500", async () => {
+    const server = await start();
+    try {
+      for (const [path, status] of [
+        ["/index", 200],
+        ["/nowhere", 404],
+        ["/broken", 500],
+      ] as const) {
+        const res = await fetch(server.url + path);
+        expect(res.status, path).toBe(status);
+        for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+          expect(res.headers.get(name), `${name} on ${path}`).toBe(value);
+        }
+      }
+      expect(SECURITY_HEADERS["X-Content-Type-Options"]).toBe("nosniff");
+    } finally {
+      await server.stop();
+    }
+  });
+
   it("lets a slow request in flight at SIGTERM finish with its full response, then exits 0", async () => {
     const server = await start();
     const slow = get(`${server.url}/slow?ms=600`);

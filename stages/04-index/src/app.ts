@@ -1,7 +1,6 @@
 import { jsonError, notFound, onError } from "@zero-to-one/server-kit";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { secureHeaders } from "hono/secure-headers";
 import { encodeCursor } from "./cursor.js";
 import { readContent, readPage } from "./input.js";
 import { StoreUnavailableError, type TodoStore } from "./store.js";
@@ -10,7 +9,6 @@ export const MAX_BODY_BYTES = 16 * 1024;
 
 export function createApp({ store }: { store: TodoStore }) {
   const app = new Hono();
-  app.use(secureHeaders());
 
   app.get("/index", (c) => c.json({ msg: "hello world" }));
 

@@ -1,7 +1,6 @@
 import { jsonError, notFound, onError } from "@zero-to-one/server-kit";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { secureHeaders } from "hono/secure-headers";
 import type { IncomingMessage } from "node:http";
 import { clientAddress } from "./client-address.js";
 import { encodeCursor } from "./cursor.js";
@@ -20,7 +19,6 @@ export function createApp({
 }) {
   // under @hono/node-server, c.env.incoming is the Node request (absent when tested in-process)
   const app = new Hono<{ Bindings: { incoming?: IncomingMessage } }>();
-  app.use(secureHeaders());
 
   app.get("/index", (c) => c.json({ msg: "hello world" }));
 
