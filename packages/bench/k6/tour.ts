@@ -4,7 +4,8 @@
  *
  *   k6 run -e BASE_URL=http://127.0.0.1:8000 -e SCENARIO=list-deep-offset -e ROWS=10000 k6/tour.ts
  *
- * Env: BASE_URL, SCENARIO, VUS (connections, default 100), DURATION (default 10s), ROWS (what the
+ * Env: BASE_URL, SCENARIO, VUS (connections, default 100), RATE (a steady rate in requests per
+ * second instead of as fast as possible), DURATION (default 10s), ROWS (what the
  * server was seeded with), P95_MS (the p95 threshold, default 500), FACTS (JSON; the tour passes
  * what it already read from the server), SUMMARY_PATH (where handleSummary writes the result in
  * the tour's measurement shape). Needs k6 0.57 or later, which runs TypeScript directly.
@@ -31,8 +32,21 @@ const P95_MS = Number(__ENV["P95_MS"] ?? 500);
 const scenario = scenarioNamed(SCENARIO);
 if (!scenario) throw new Error(`unknown SCENARIO ${SCENARIO}`);
 
+// RATE (requests per second) asks for a steady arrival rate instead of VUS as fast as they can
+const RATE = __ENV["RATE"] ? Number(__ENV["RATE"]) : undefined;
+
 export const options: Options = {
-  scenarios: { [SCENARIO]: { executor: "constant-vus", vus: VUS, duration: DURATION } },
+  scenarios: {
+    [SCENARIO]: RATE
+      ? {
+          executor: "constant-arrival-rate",
+          rate: RATE,
+          timeUnit: "1s",
+          duration: DURATION,
+          preAllocatedVUs: VUS,
+        }
+      : { executor: "constant-vus", vus: VUS, duration: DURATION },
+  },
   thresholds: {
     http_req_failed: ["rate<0.01"],
     http_req_duration: [`p(95)<${P95_MS}`],

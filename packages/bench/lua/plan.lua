@@ -1,6 +1,7 @@
 -- wrk script of the benchmark tour. The tour writes the scenario's planned requests to a file,
 -- one per line: method, path, content type, body (tab-separated). Each wrk thread cycles through
--- them, and `done` prints the summary as one JSON line for the tour to read.
+-- them, and `done` prints the summary as one JSON line for the tour to read. An optional second
+-- argument paces each connection: milliseconds to wait before each request (a steady rate).
 local planned = {}
 local next_index = 0
 
@@ -14,6 +15,11 @@ function init(args)
     planned[#planned + 1] = wrk.format(method, path, headers, body)
   end
   file:close()
+  if args[2] then
+    local pause = tonumber(args[2])
+    -- wrk calls a global `delay` before every request when the script defines one
+    delay = function() return pause end
+  end
 end
 
 function request()

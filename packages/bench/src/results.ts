@@ -53,8 +53,9 @@ export interface Run extends Measurement {
   /** …how many exports completed inside the measurement window, and how many failed… */
   exportsCompleted?: number;
   exportErrors?: number;
-  /** …and the connections of the measured load (the scenario's own, not --connections). */
+  /** …and the connections and steady rate of the measured load (the scenario's own, not --connections). */
   connections?: number;
+  ratePerSec?: number;
 }
 
 export interface Ratio {

@@ -46,11 +46,14 @@ export interface ExportLoad {
   conditions: readonly Condition[];
   /** Clients, each running one export after another for the whole measurement window. */
   clients: number;
-  /**
-   * Connections of the measured load, whatever --connections says: the lesson is how long an
-   * ordinary request waits beside exports, so the server must not already be saturated by it.
-   */
+  /** Connections of the measured load, whatever --connections says. */
   connections: number;
+  /**
+   * The measured load's steady rate, in requests per second over all connections. The lesson is
+   * how long an ordinary request waits beside exports, so the load stays well below what the
+   * server can take: at full speed, p99 would measure the queue in front of a saturated server.
+   */
+  ratePerSec: number;
 }
 
 export const SCENARIO_NAMES = [
@@ -106,10 +109,10 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: "list-during-exports",
     summary:
-      "GET /todo (first page) at 10 connections while 2 clients export every todo: idle, on the queue, inline",
+      "GET /todo (first page), at a steady 1,000 req/s with wrk or k6, while 2 clients export every todo: idle, on the queue, inline",
     fromStage: 7,
     plan: () => [{ method: "GET", path: "/todo" }],
-    exports: { conditions: CONDITIONS, clients: 2, connections: 10 },
+    exports: { conditions: CONDITIONS, clients: 2, connections: 10, ratePerSec: 1_000 },
   },
   {
     name: "mixed",

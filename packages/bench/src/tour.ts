@@ -127,7 +127,8 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
     .filter((sc) => sc.exports)
     .map(
       (sc) =>
-        `${sc.name} at ${sc.exports!.connections}, once per condition: ${sc.exports!.conditions.join(", ")}`,
+        `${sc.name} at ${options.tool.steadyRate ? `${sc.exports!.ratePerSec} req/s over ` : ""}` +
+        `${sc.exports!.connections} connections, once per condition: ${sc.exports!.conditions.join(", ")}`,
     );
   log(
     `tour: ${targets.length} servers, ${perRound} runs per round × ${options.rounds} round(s), ` +
@@ -172,6 +173,7 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
       facts: running.facts,
       requests: scenario.plan(running.facts),
       connections: setup.connections,
+      ...(options.tool.steadyRate ? { ratePerSec: setup.ratePerSec } : {}),
     };
     try {
       if (condition === setup.conditions[0] && options.warmupSec > 0) {
@@ -209,6 +211,7 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
         exportsCompleted,
         exportErrors,
         connections: setup.connections,
+        ...(load.ratePerSec ? { ratePerSec: load.ratePerSec } : {}),
       });
     } catch (error) {
       if (error instanceof WorkerStartError) {

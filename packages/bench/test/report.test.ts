@@ -129,6 +129,21 @@ describe("the summary", () => {
 });
 
 describe("the rows measured while exports run", () => {
+  it("say in the docs when the measured load kept a steady rate (wrk, k6)", () => {
+    const root = mkdtempSync(join(tmpdir(), "zto-bench-docs-"));
+    try {
+      mkdirSync(join(root, "docs"));
+      const paced = results(true);
+      paced.runs = paced.runs.map((run) => (run.condition ? { ...run, ratePerSec: 1_000 } : run));
+      writeDocs(paced, root);
+      const page = readFileSync(join(root, "docs", "benchmarks.md"), "utf8");
+      expect(page).toContain("at a steady 1,000 requests per second over 10 connections");
+      expect(page).not.toContain("cannot hold a steady");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it("have one row per condition with the medians, the exports per window and no ratios", () => {
     const rows = results(true).summary.filter((r) => r.scenario === "list-during-exports");
     expect(rows.map((r) => r.condition)).toEqual(["idle", "queue", "inline"]);
@@ -179,7 +194,8 @@ describe("the rows measured while exports run", () => {
       expect(section).toContain(
         "| 07-queue | the same exports inline (?inline=1) | 111 | 1.00 | 90.0 | 250 | 0 / 0 |",
       );
-      expect(section).toContain("at 10 connections");
+      expect(section).toContain("at 10 connections as fast as they go (with autocannon");
+      expect(section).toContain("cannot hold a steady");
       const main = page.slice(page.indexOf("## The numbers"), page.indexOf("## GET /todo while exports run"));
       expect(main).not.toContain("list-during-exports");
       expect(page).toContain("k6 was not installed on the machine of this run");

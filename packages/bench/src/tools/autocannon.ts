@@ -9,6 +9,7 @@ const version = (createRequire(import.meta.url)("autocannon/package.json") as { 
 export const autocannonTool: LoadTool = {
   name: "autocannon",
   version: `autocannon ${version}`,
+  steadyRate: false,
   run: async (load: LoadRun): Promise<Measurement> => {
     const result = await autocannon({
       url: load.baseUrl,

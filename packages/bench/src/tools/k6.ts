@@ -21,6 +21,7 @@ export function createK6Tool(version: string): LoadTool {
   return {
     name: "k6",
     version,
+    steadyRate: true,
     run: async (load: LoadRun): Promise<Measurement> => {
       const dir = mkdtempSync(join(tmpdir(), "zto-k6-"));
       const summary = join(dir, "summary.json");
@@ -32,6 +33,7 @@ export function createK6Tool(version: string): LoadTool {
         ROWS: String(load.facts.rows),
         FACTS: JSON.stringify(load.facts),
         SUMMARY_PATH: summary,
+        ...(load.ratePerSec ? { RATE: String(load.ratePerSec) } : {}),
       };
       const args = ["run", "--quiet", "--no-usage-report"];
       for (const [key, value] of Object.entries(env)) args.push("-e", `${key}=${value}`);

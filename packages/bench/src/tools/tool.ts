@@ -10,10 +10,17 @@ export interface LoadRun {
   requests: PlannedRequest[];
   durationSec: number;
   connections: number;
+  /** A steady rate over all connections (requests per second), for tools with `steadyRate`. */
+  ratePerSec?: number;
 }
 
 export interface LoadTool {
   name: ToolName;
+  /**
+   * Whether the tool can hold a steady rate (LoadRun.ratePerSec). autocannon cannot: its limiter
+   * sends each second's quota at once, then waits for the next second.
+   */
+  steadyRate: boolean;
   /** e.g. "autocannon 9.0.0"; recorded in the results. */
   version: string;
   run: (load: LoadRun) => Promise<Measurement>;

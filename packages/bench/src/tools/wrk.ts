@@ -34,6 +34,7 @@ export function createWrkTool(version: string): LoadTool {
   return {
     name: "wrk",
     version,
+    steadyRate: true,
     run: async (load: LoadRun): Promise<Measurement> => {
       const dir = mkdtempSync(join(tmpdir(), "zto-wrk-"));
       try {
@@ -56,6 +57,8 @@ export function createWrkTool(version: string): LoadTool {
             load.baseUrl,
             "--",
             plan,
+            // wrk has no rate option: each connection waits this long between its requests
+            ...(load.ratePerSec ? [String((1000 * load.connections) / load.ratePerSec)] : []),
           ],
           { timeout: (load.durationSec + 30) * 1000 },
         );
