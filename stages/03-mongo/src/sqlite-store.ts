@@ -42,9 +42,12 @@ export function createSqliteStore(path: string, { busyTimeoutMs = 5_000 } = {}):
       seeded      INTEGER NOT NULL DEFAULT 0
     )`);
 
+  // `LIMIT +?`, not `LIMIT ?`: SQLite reads a bare bound LIMIT while planning, so every new binding
+  // (every request) would make it compile the statement again. The `+` keeps the value out of the
+  // planner, and the plan is the same for any page size.
   const page = db
     .prepare<[number, number], Row>(
-      `SELECT ${COLUMNS} FROM todos ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
+      `SELECT ${COLUMNS} FROM todos ORDER BY created_at DESC, id DESC LIMIT +? OFFSET ?`,
     )
     .raw();
   const byId = db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM todos WHERE id = ?`).raw();

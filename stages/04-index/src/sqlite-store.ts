@@ -51,15 +51,18 @@ export function createSqliteStore(path: string, { busyTimeoutMs = 5_000 } = {}):
   // down this index instead of a sort of the whole table. Idempotent, so safe at every start.
   db.exec("CREATE INDEX IF NOT EXISTS todos_newest_first ON todos (created_at DESC, id DESC)");
 
+  // `LIMIT +?`, not `LIMIT ?`: SQLite reads a bare bound LIMIT while planning, so every new binding
+  // (every request) would make it compile the statement again. The `+` keeps the value out of the
+  // planner, and the plan is the same for any page size.
   const page = db
     .prepare<[number, number], Row>(
-      `SELECT ${COLUMNS} FROM todos ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
+      `SELECT ${COLUMNS} FROM todos ORDER BY created_at DESC, id DESC LIMIT +? OFFSET ?`,
     )
     .raw();
   // (created_at, id) < (?, ?) is a row value: SQLite turns it into a range on the index
   const after = db
     .prepare<[number, string, number], Row>(
-      `SELECT ${COLUMNS} FROM todos WHERE (created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?`,
+      `SELECT ${COLUMNS} FROM todos WHERE (created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT +?`,
     )
     .raw();
   const byId = db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM todos WHERE id = ?`).raw();
