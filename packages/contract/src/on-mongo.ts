@@ -25,8 +25,9 @@ export interface OnMongoOptions<Store extends TodoStoreLike> {
 }
 
 /**
- * The store contract and the API contract (in-process and over HTTP) on a real MongoDB: MONGO_URL,
- * or a throwaway mongod when one can be had; otherwise one `skipped:` line and skipped tests.
+ * The store contract and the API contract (in-process and over HTTP) on a MongoDB-wire server:
+ * MONGO_URL, else a throwaway FerretDB, else a throwaway mongod (see startTestMongo); otherwise one
+ * `skipped:` line and skipped tests. The suite's name says which server answered.
  * Await it at the top of a test file.
  */
 export async function describeOnMongo<Store extends TodoStoreLike>(
@@ -36,8 +37,11 @@ export async function describeOnMongo<Store extends TodoStoreLike>(
   const { level, tag, openStore, app, startServer, served, startUpLine, dropDatabase, closeApps } = options;
   const mongo = await startTestMongo();
   if (mongo.skipped) console.log(`skipped: ${mongo.skipped}`);
+  else console.log(`${label}: MongoDB suites on ${mongo.server.label}`);
+  // the suite's name says which server ran it: FerretDB passing is not MongoDB passing
+  const on = mongo.skipped ? "MongoDB" : mongo.server.label;
 
-  describe.skipIf(Boolean(mongo.skipped))(`${label} on MongoDB`, () => {
+  describe.skipIf(Boolean(mongo.skipped))(`${label} on ${on}`, () => {
     // databases of our own, dropped afterwards: a user's data is never touched
     const run = `todo_test_${tag}_${process.pid}_${Date.now()}`;
 
