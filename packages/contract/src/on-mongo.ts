@@ -36,10 +36,10 @@ export async function describeOnMongo<Store extends TodoStoreLike>(
 ) {
   const { level, tag, openStore, app, startServer, served, startUpLine, dropDatabase, closeApps } = options;
   const mongo = await startTestMongo();
-  if (mongo.skipped) console.log(`skipped: ${mongo.skipped}`);
+  if (mongo.skipped !== undefined) console.log(`skipped: ${mongo.skipped}`);
   else console.log(`${label}: MongoDB suites on ${mongo.server.label}`);
   // the suite's name says which server ran it: FerretDB passing is not MongoDB passing
-  const on = mongo.skipped ? "MongoDB" : mongo.server.label;
+  const on = mongo.skipped === undefined ? mongo.server.label : "MongoDB";
 
   describe.skipIf(Boolean(mongo.skipped))(`${label} on ${on}`, () => {
     // databases of our own, dropped afterwards: a user's data is never touched
