@@ -72,13 +72,15 @@ export async function createMongoStore(
     finish: async (id) => {
       const _id = toObjectId(id);
       if (!_id) return undefined;
-      // an update pipeline keeps an existing finished_at in the same atomic write
-      const doc = await guard(() =>
-        todos.findOneAndUpdate(
-          { _id },
-          [{ $set: { is_finished: { $literal: true }, finished_at: { $ifNull: ["$finished_at", now()] } } }],
-          { returnDocument: "after" },
-        ),
+      // The filter makes it atomic: only one write can still match is_finished: false, so only
+      // the first finish sets finished_at. Matching nothing means already finished, or no such todo.
+      const doc = await guard(
+        async () =>
+          (await todos.findOneAndUpdate(
+            { _id, is_finished: false },
+            { $set: { is_finished: true, finished_at: now() } },
+            { returnDocument: "after" },
+          )) ?? (await todos.findOne({ _id })),
       );
       return doc ? toTodo(doc) : undefined;
     },
