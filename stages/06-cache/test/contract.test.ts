@@ -7,8 +7,13 @@ import { createSqliteStore } from "../src/sqlite-store.js";
 import { redisUrl, startCluster, type Cluster } from "./cluster.js";
 import { cachedApp, closeCachedApps } from "./workers.js";
 
-describeTodoApi("06-cache in-process (SQLite)", {
+// without redis-server the stage serves every page from the store and says so: "degraded"
+const withoutRedis = redisUrl ? "" : ", no Redis: cache bypassed";
+const health = redisUrl ? "ok" : "degraded";
+
+describeTodoApi(`06-cache in-process (SQLite${withoutRedis})`, {
   level: 4,
+  health,
   connect: async () => inProcess(await cachedApp(createSqliteStore(":memory:"), redisUrl)),
 });
 
@@ -16,8 +21,9 @@ describeTodoApi("06-cache in-process (SQLite)", {
 // answers, the API behaves the same
 const dir = mkdtempSync(join(tmpdir(), "zto-06-"));
 let cluster: Cluster | undefined;
-describeTodoApi("06-cache over HTTP (2 workers, SQLite file)", {
+describeTodoApi(`06-cache over HTTP (2 workers, SQLite file${withoutRedis})`, {
   level: 4,
+  health,
   connect: async () => {
     // a folder that does not exist yet: the workers create it
     cluster = await startCluster({ WORKERS: "2", DB_PATH: join(dir, "new-folder", "todo.db") });

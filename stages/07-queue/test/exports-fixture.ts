@@ -9,6 +9,8 @@ import { createExportQueue, type ExportQueue } from "../src/queue.js";
 /**
  * What createApp needs for the export routes, for the tests of everything else: a queue on a real
  * Redis (REDIS_URL, or a throwaway redis-server) and a temporary export folder, closed after the file.
+ * Without redis-server the queue points at an address where nothing listens: the export routes then
+ * answer 503, as the stage does when Redis is down, and everything else works.
  */
 const started = await startTestRedis();
 const queues: ExportQueue[] = [];
@@ -19,11 +21,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-export const redisSkipped = started.skipped;
-
 export function testExports() {
-  if (!started.redis) throw new Error(`no Redis for the export queue: ${started.skipped}`);
-  const queue = createExportQueue({ redisUrl: started.redis.url, attempts: 1, backoffMs: 0 });
+  const redisUrl = started.redis?.url ?? "redis://127.0.0.1:1";
+  const queue = createExportQueue({ redisUrl, attempts: 1, backoffMs: 0 });
   queues.push(queue);
   return { queue, files: exportFiles(dir), pageSize: 100 };
 }
