@@ -14,5 +14,7 @@ export { describeClusterStartUp } from "./cluster-start-up.js";
 export type { ClusterStartUpOptions } from "./cluster-start-up.js";
 export { describeClusterProcess } from "./cluster-process.js";
 export type { ClusterProcessOptions } from "./cluster-process.js";
-export { describeOnMongo } from "./on-mongo.js";
+export { describeOnMongo, withDatabase } from "./on-mongo.js";
 export type { OnMongoOptions } from "./on-mongo.js";
+export { describeMongoExplain } from "./mongo-explain.js";
+export type { MongoExplainOptions, PlanLike } from "./mongo-explain.js";

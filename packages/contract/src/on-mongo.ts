@@ -1,6 +1,7 @@
-import { startTestMongo, type ServerProcess } from "@zero-to-one/test-kit";
+import { startTestMongo, type MongoServerInfo, type ServerProcess } from "@zero-to-one/test-kit";
 import { afterAll, describe, expect } from "vitest";
 import { inProcess, overHttp } from "./client.js";
+import { describeMongoDown } from "./mongo-down.js";
 import { describeTodoApi } from "./todo-api.js";
 import { describeTodoStore, type TodoStoreLike } from "./todo-store.js";
 
@@ -22,6 +23,8 @@ export interface OnMongoOptions<Store extends TodoStoreLike> {
   dropDatabase: (url: string, dbName: string) => Promise<void>;
   /** Runs after the suite, before the stores close: e.g. closing the apps' cache connections. */
   closeApps?: () => Promise<void>;
+  /** Declares the stage's own suites on the same server (e.g. describeMongoExplain), inside this one. */
+  also?: (mongo: { url: string; server: MongoServerInfo }) => void;
 }
 
 /**
@@ -34,7 +37,8 @@ export async function describeOnMongo<Store extends TodoStoreLike>(
   label: string,
   options: OnMongoOptions<Store>,
 ) {
-  const { level, tag, openStore, app, startServer, served, startUpLine, dropDatabase, closeApps } = options;
+  const { level, tag, openStore, app, startServer, served, startUpLine, dropDatabase, closeApps, also } =
+    options;
   const mongo = await startTestMongo();
   if (mongo.skipped !== undefined) console.log(`skipped: ${mongo.skipped}`);
   else console.log(`${label}: MongoDB suites on ${mongo.server.label}`);
@@ -71,19 +75,30 @@ export async function describeOnMongo<Store extends TodoStoreLike>(
       },
     });
 
+    if (mongo.skipped === undefined) {
+      describeMongoDown(`${label} in-process (MongoDB)`, {
+        url: mongo.url,
+        openStore,
+        app,
+        dbName: `${run}_down`,
+      });
+      also?.(mongo);
+    }
+
     afterAll(async () => {
       expect(await server?.stop()).toBe(0);
       await closeApps?.();
       for (const store of stores) await store.close();
       await dropDatabase(mongo.url!, `${run}_api`);
       await dropDatabase(mongo.url!, `${run}_live`);
+      await dropDatabase(mongo.url!, `${run}_down`);
       if (mongo.skipped === undefined) await mongo.stop();
     });
   });
 }
 
 /** The same server and options, another database: mongodb://host/db?options → mongodb://host/<name>?options */
-function withDatabase(url: string, name: string) {
+export function withDatabase(url: string, name: string) {
   const [, base, path = "/", query = ""] =
     /^(mongodb(?:\+srv)?:\/\/[^/?]+)(\/[^?]*)?(\?.*)?$/.exec(url) ?? [];
   if (!base) throw new Error(`cannot read MONGO_URL ${url}`);

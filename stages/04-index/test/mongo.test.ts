@@ -1,8 +1,11 @@
-import { describeOnMongo } from "@zero-to-one/contract";
+import { describeMongoExplain, describeOnMongo } from "@zero-to-one/contract";
 import { startServer } from "@zero-to-one/test-kit";
 import { MongoClient } from "mongodb";
 import { createApp } from "../src/app.js";
 import { createMongoStore } from "../src/mongo-store.js";
+import * as plans from "../src/query-plans.js";
+
+const stageDir = new URL("..", import.meta.url).pathname;
 
 const dropDatabase = async (url: string, dbName: string) => {
   const client = await new MongoClient(url).connect();
@@ -10,14 +13,20 @@ const dropDatabase = async (url: string, dbName: string) => {
   await client.close();
 };
 
+const collection = async (url: string) => {
+  const client = await new MongoClient(url).connect();
+  return { todos: client.db().collection("todos"), close: () => client.close() };
+};
+
 await describeOnMongo("04-index", {
   level: 4,
   tag: "04",
   openStore: (url, dbName) => createMongoStore(url, { dbName }),
   app: (store) => createApp({ store }),
-  startServer: (mongoUrl) =>
-    startServer({ cwd: new URL("..", import.meta.url).pathname, env: { MONGO_URL: mongoUrl } }),
+  startServer: (mongoUrl) => startServer({ cwd: stageDir, env: { MONGO_URL: mongoUrl } }),
   served: "MongoDB",
   startUpLine: /store: mongo at /,
   dropDatabase,
+  also: (mongo) =>
+    describeMongoExplain("04-index", { mongo, tag: "04", stageDir, collection, plans, dropDatabase }),
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { summarize } from "../src/query-plans.js";
+import { summarize, type MongoPlan } from "../src/query-plans.js";
 
 // The shapes of MongoDB's explain("executionStats") output, as documented for the classic
 // engine (the tree under winningPlan) and the slot-based engine of 7.0+ (under winningPlan.queryPlan).
@@ -7,6 +7,12 @@ const stats = { totalDocsExamined: 10, totalKeysExamined: 10, executionTimeMilli
 const indexed = {
   stage: "LIMIT",
   inputStage: { stage: "FETCH", inputStage: { stage: "IXSCAN", indexName: "newest_first" } },
+};
+
+const mongoDbPlan = (explained: object) => {
+  const plan = summarize(explained);
+  if (!("stages" in plan)) throw new Error(`not read as a MongoDB plan: ${JSON.stringify(plan)}`);
+  return plan satisfies MongoPlan;
 };
 
 describe("summarizing a MongoDB plan for npm run explain", () => {
@@ -21,7 +27,7 @@ describe("summarizing a MongoDB plan for npm run explain", () => {
   });
 
   it("reads the slot-based engine's plan, nested under queryPlan", () => {
-    const plan = summarize({
+    const plan = mongoDbPlan({
       queryPlanner: { winningPlan: { queryPlan: indexed, slotBasedPlan: { stages: "…" } } },
       executionStats: stats,
     });
@@ -29,7 +35,7 @@ describe("summarizing a MongoDB plan for npm run explain", () => {
   });
 
   it("follows the first input of a stage with several (an $or)", () => {
-    const plan = summarize({
+    const plan = mongoDbPlan({
       queryPlanner: {
         winningPlan: { stage: "SORT", inputStage: { stage: "OR", inputStages: [{ stage: "COLLSCAN" }] } },
       },
@@ -37,5 +43,33 @@ describe("summarizing a MongoDB plan for npm run explain", () => {
     });
     expect(plan.stages).toEqual(["SORT", "OR", "COLLSCAN"]);
     expect(plan.docsExamined).toBe(1_000_000);
+  });
+});
+
+// What FerretDB v1.24.2 (SQLite handler) answers to the same explain: SQLite's EXPLAIN QUERY PLAN
+// rows, which parts of the query went into the SQL, and no executionStats.
+const ferretDbAnswer = {
+  queryPlanner: { Plan: ["id=2 parent=0 notused=0 detail=SCAN todos_50261b0a"] },
+  explainVersion: "1",
+  command: { find: "todos", filter: {}, sort: { created_at: -1, _id: -1 }, limit: 10, $db: "todo" },
+  serverInfo: { host: "vm", version: "7.0.42", gitVersion: "unknown", ferretdbVersion: "v1.24.2" },
+  filterPushdown: false,
+  sortPushdown: false,
+  limitPushdown: true,
+  ok: 1,
+};
+
+describe("summarizing what FerretDB answers instead", () => {
+  it("reads its SQL plan, one step a line, and what it pushed down into the SQL", () => {
+    expect(summarize(ferretDbAnswer)).toEqual({
+      ferretdb: "v1.24.2",
+      sqlPlan: ["SCAN todos_50261b0a"],
+      pushdown: { filter: false, sort: false, limit: true },
+    });
+  });
+
+  it("says so, instead of inventing numbers, when an answer has no plan it can read", () => {
+    const plan = summarize({ queryPlanner: { namespace: "todo.todos" }, ok: 1 });
+    expect(plan).toEqual({ unexplained: expect.stringContaining('"namespace":"todo.todos"') });
   });
 });

@@ -1,13 +1,19 @@
-import { describeOnMongo } from "@zero-to-one/contract";
+import { describeMongoExplain, describeOnMongo } from "@zero-to-one/contract";
 import { MongoClient } from "mongodb";
 import { createMongoStore } from "../src/mongo-store.js";
-import { redisUrl, startCluster } from "./cluster.js";
+import * as plans from "../src/query-plans.js";
+import { redisUrl, stageDir, startCluster } from "./cluster.js";
 import { cachedApp, closeCachedApps } from "./workers.js";
 
 const dropDatabase = async (url: string, dbName: string) => {
   const client = await new MongoClient(url).connect();
   await client.db(dbName).dropDatabase();
   await client.close();
+};
+
+const collection = async (url: string) => {
+  const client = await new MongoClient(url).connect();
+  return { todos: client.db().collection("todos"), close: () => client.close() };
 };
 
 await describeOnMongo("06-cache", {
@@ -19,5 +25,7 @@ await describeOnMongo("06-cache", {
   served: "MongoDB, 2 workers with a pool each",
   startUpLine: /store: mongo at .*, 2 workers/,
   dropDatabase,
+  also: (mongo) =>
+    describeMongoExplain("06-cache", { mongo, tag: "06", stageDir, collection, plans, dropDatabase }),
   closeApps: closeCachedApps,
 });

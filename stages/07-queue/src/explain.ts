@@ -4,11 +4,13 @@ import { MongoClient } from "mongodb";
 import { openStoreOrExit, storeSettings } from "./open-store.js";
 import {
   mongoDeepPlans,
+  mongoIndexes,
   mongoPlans,
+  mongoServer,
   sqliteMedianMs,
   sqlitePlans,
   sqliteQueries,
-  type MongoPlan,
+  type QueryPlan,
 } from "./query-plans.js";
 
 // `npm run explain`: how the database answers GET /todo, without and with the index.
@@ -29,16 +31,40 @@ if (config.MONGO_URL) {
   console.log(
     `${description}: ${count(total)} todos, first page = find().sort({created_at: -1, _id: -1}).limit(10)`,
   );
-  const show = (plan: MongoPlan) => [
-    `winning plan: ${plan.stages.join(" <- ")}`,
-    `examined ${count(plan.keysExamined)} index keys and ${count(plan.docsExamined)} documents in ${plan.millis} ms`,
-  ];
+  const server = await mongoServer(client.db());
+  console.log(
+    server.startsWith("FerretDB")
+      ? `server: ${server}, which explains with the plan of the SQL database under it, not MongoDB's`
+      : `server: ${server}`,
+  );
+  const indexes = await mongoIndexes(todos);
+  console.log(`indexes: ${indexes.map(({ name, key }) => `${name} ${JSON.stringify(key)}`).join(", ")}`);
+  const yesNo = (pushed: boolean) => (pushed ? "yes" : "no");
+  const show = (plan: QueryPlan) =>
+    "stages" in plan
+      ? [
+          `winning plan: ${plan.stages.join(" <- ")}`,
+          `examined ${count(plan.keysExamined)} index keys and ${count(plan.docsExamined)} documents in ${plan.millis} ms`,
+        ]
+      : "sqlPlan" in plan
+        ? [
+            `SQL plan: ${plan.sqlPlan.join("; ")}`,
+            `pushed down into the SQL: filter ${yesNo(plan.pushdown.filter)}, sort ${yesNo(plan.pushdown.sort)}, limit ${yesNo(plan.pushdown.limit)}`,
+            "(FerretDB does the rest itself, over every row the SQL returns, and counts nothing examined)",
+          ]
+        : [`no plan: ${plan.unexplained}`];
   const first = await mongoPlans(todos);
   print(
     "first page without the index (hint $natural: a collection scan, then a sort):",
     show(first.withoutIndex),
   );
   print("first page with the index newest_first:", show(first.withIndex));
+  if (
+    JSON.stringify(first.withoutIndex) === JSON.stringify(first.withIndex) &&
+    "sqlPlan" in first.withIndex
+  ) {
+    console.log("\nthe same plan twice: FerretDB did not act on the hint");
+  }
   const deep = await mongoDeepPlans(todos, Math.max(0, total - 10));
   if (deep) {
     print(`the last page by offset (skip ${count(Math.max(0, total - 10))}):`, show(deep.byOffset));
