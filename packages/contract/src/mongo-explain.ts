@@ -35,16 +35,18 @@ export interface MongoExplainOptions<Todos> {
   };
   /** Drops database `dbName` on the server at `url`. */
   dropDatabase: (url: string, dbName: string) => Promise<void>;
+  /** Extra environment for the scripts, e.g. the throwaway REDIS_URL whose cache the seed invalidates. */
+  env?: Record<string, string>;
 }
 
 const SEEDED = 300;
 const DEPTH = SEEDED - 10;
 
-const runNode = async (cwd: string, args: string[], MONGO_URL: string) => {
+const runNode = async (cwd: string, args: string[], env: Record<string, string>) => {
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, args, {
       cwd,
-      env: { ...process.env, MONGO_URL },
+      env: { ...process.env, ...env },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -70,11 +72,12 @@ export function describeMongoExplain<Todos>(label: string, options: MongoExplain
   describe(`${label}: npm run explain on ${server.label}`, () => {
     const dbName = `todo_test_${tag}_explain_${process.pid}_${Date.now()}`;
     const url = withDatabase(mongo.url, dbName);
+    const env = { ...options.env, MONGO_URL: url };
     let todos: Todos;
     let close: (() => Promise<void>) | undefined;
     beforeAll(async () => {
       // the learner's own command: it opens the store (which creates the index) and seeds
-      const seeded = await runNode(stageDir, ["dist/seed.js", "--count", String(SEEDED)], url);
+      const seeded = await runNode(stageDir, ["dist/seed.js", "--count", String(SEEDED)], env);
       expect(seeded.code, seeded.stdout + seeded.stderr).toBe(0);
       ({ todos, close } = await collection(url));
     });
@@ -93,7 +96,7 @@ export function describeMongoExplain<Todos>(label: string, options: MongoExplain
     });
 
     it("npm run explain names the server, lists the index and prints a plan for each query", async () => {
-      const explained = await runNode(stageDir, ["dist/explain.js"], url);
+      const explained = await runNode(stageDir, ["dist/explain.js"], env);
       expect(explained.code, explained.stdout + explained.stderr).toBe(0);
       const out = explained.stdout;
       expect(out).toContain(`: ${SEEDED} todos, first page = find()`);

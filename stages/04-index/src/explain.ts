@@ -31,6 +31,8 @@ if (config.MONGO_URL) {
   console.log(
     `${description}: ${count(total)} todos, first page = find().sort({created_at: -1, _id: -1}).limit(10)`,
   );
+  if (total === 0)
+    console.log("the collection is empty: run `npm run seed` first so the plans mean something");
   const server = await mongoServer(client.db());
   console.log(
     server.startsWith("FerretDB")

@@ -2,7 +2,7 @@ import { describeMongoExplain, describeOnMongo } from "@zero-to-one/contract";
 import { MongoClient } from "mongodb";
 import { createMongoStore } from "../src/mongo-store.js";
 import * as plans from "../src/query-plans.js";
-import { redisUrl, stageDir, startCluster } from "./cluster.js";
+import { REDIS_URL, redisUrl, stageDir, startCluster } from "./cluster.js";
 import { cachedApp, closeCachedApps } from "./workers.js";
 
 const dropDatabase = async (url: string, dbName: string) => {
@@ -26,6 +26,14 @@ await describeOnMongo("06-cache", {
   startUpLine: /store: mongo at .*, 2 workers/,
   dropDatabase,
   also: (mongo) =>
-    describeMongoExplain("06-cache", { mongo, tag: "06", stageDir, collection, plans, dropDatabase }),
+    describeMongoExplain("06-cache", {
+      mongo,
+      tag: "06",
+      stageDir,
+      collection,
+      plans,
+      dropDatabase,
+      env: { REDIS_URL },
+    }),
   closeApps: closeCachedApps,
 });

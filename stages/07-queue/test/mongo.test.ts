@@ -9,7 +9,7 @@ import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { createMongoStore } from "../src/mongo-store.js";
 import * as plans from "../src/query-plans.js";
-import { redis, redisUrl, stageDir, startCluster } from "./cluster.js";
+import { redis, REDIS_URL, redisUrl, stageDir, startCluster } from "./cluster.js";
 import { parseCsv, startWorker, waitFor, type JobView, type WorkerProcess } from "./helpers.js";
 import { cachedApp, closeCachedApps } from "./workers.js";
 
@@ -78,7 +78,15 @@ await describeOnMongo("07-queue", {
   startUpLine: /store: mongo at .*, 2 workers/,
   dropDatabase,
   also: (mongo) => {
-    describeMongoExplain("07-queue", { mongo, tag: "07", stageDir, collection, plans, dropDatabase });
+    describeMongoExplain("07-queue", {
+      mongo,
+      tag: "07",
+      stageDir,
+      collection,
+      plans,
+      dropDatabase,
+      env: { REDIS_URL },
+    });
     describeExportOnMongo(mongo);
   },
   closeApps: closeCachedApps,
