@@ -65,9 +65,10 @@ export function describeMongoExplain<Todos>(label: string, options: MongoExplain
   const { mongo, tag, stageDir, collection, plans, dropDatabase } = options;
   const { server } = mongo;
   const onMongoDB = server.product === "MongoDB";
-  const needsMongoDB = onMongoDB ? "" : ` (needs a real MongoDB; this run is on ${server.label})`;
+  const onServer = `${server.product} ${server.version}`;
+  const needsMongoDB = onMongoDB ? "" : ` (needs a real MongoDB; this run is on ${onServer})`;
   if (!onMongoDB)
-    console.log(`skipped: ${label}, the MongoDB query plans: they need a real MongoDB, not ${server.label}`);
+    console.log(`skipped: ${label}, the query plans only a real MongoDB shows: this run is on ${onServer}`);
 
   describe(`${label}: npm run explain on ${server.label}`, () => {
     const dbName = `todo_test_${tag}_explain_${process.pid}_${Date.now()}`;
