@@ -1,5 +1,5 @@
 import type { SummaryRow, TourResults } from "./results.js";
-import { labelOf, ms } from "./table.js";
+import { below, labelOf, ms, storeLine } from "./table.js";
 
 const STAGE_COLORS = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7"];
 const REFERENCE_COLOR = "#9c9c9c";
@@ -9,8 +9,8 @@ const escape = (s: string) =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /** A log axis over whole powers of ten that covers every value. */
-function logScale(values: number[], width: number) {
-  const positive = values.filter((v) => v > 0 && Number.isFinite(v));
+function logScale(values: (number | null)[], width: number) {
+  const positive = values.filter((v): v is number => v !== null && v > 0 && Number.isFinite(v));
   const low = Math.floor(Math.log10(Math.min(...positive, 1)));
   const high = Math.max(low + 1, Math.ceil(Math.log10(Math.max(...positive, 10))));
   const x = (v: number) => (v <= 0 ? 0 : ((Math.log10(v) - low) / (high - low)) * width);
@@ -23,6 +23,7 @@ const tickLabel = (v: number) => (v >= 1000 ? `${v / 1000}k` : String(v));
 /**
  * Requests per second per server (log scale, longer is better) with the p99 latency beside it
  * (log scale, shorter is better), one block per scenario. Plain SVG, no scripts, no fonts to load.
+ * A row that answered nothing in its window gets no bars, only what is known: "< 1 req/s".
  */
 export function renderChart(results: TourResults): string {
   const rows = results.summary;
@@ -32,11 +33,11 @@ export function renderChart(results: TourResults): string {
   const p99Width = 250;
   const bar = 16;
   const step = 21;
-  const top = 70;
+  const top = 86;
   const rpsLeft = labelWidth;
   const p99Left = rpsLeft + rpsWidth + gap;
   const rps = logScale(
-    rows.map((r) => r.requestsPerSec),
+    rows.map((r) => (r.noAnswerWithinSec ? null : r.requestsPerSec)),
     rpsWidth,
   );
   const p99 = logScale(
@@ -64,15 +65,26 @@ export function renderChart(results: TourResults): string {
       previousScenario = row.scenario;
     }
     const color = colorOf(row);
-    const w = rps.x(row.requestsPerSec);
-    const pw = p99.x(row.p99Ms);
-    parts.push(
-      `<text x="${labelWidth - 8}" y="${y + 12}" text-anchor="end">${escape(label(row))}</text>`,
-      `<rect x="${rpsLeft}" y="${y}" width="${w.toFixed(1)}" height="${bar}" fill="${color}"/>`,
-      `<text x="${(rpsLeft + w + 4).toFixed(1)}" y="${y + 12}" class="value">${Math.round(row.requestsPerSec).toLocaleString("en-US")}</text>`,
-      `<rect x="${p99Left}" y="${y}" width="${pw.toFixed(1)}" height="${bar}" fill="${color}" opacity="0.6"/>`,
-      `<text x="${(p99Left + pw + 4).toFixed(1)}" y="${y + 12}" class="value">${ms(row.p99Ms)}</text>`,
-    );
+    parts.push(`<text x="${labelWidth - 8}" y="${y + 12}" text-anchor="end">${escape(label(row))}</text>`);
+    if (row.noAnswerWithinSec) {
+      const why = `${below(row.noAnswerWithinSec)} req/s: no answer within ${row.noAnswerWithinSec} s`;
+      parts.push(`<text x="${rpsLeft + 4}" y="${y + 12}" class="value silent">${escape(why)}</text>`);
+    } else {
+      const w = rps.x(row.requestsPerSec);
+      parts.push(
+        `<rect x="${rpsLeft}" y="${y}" width="${w.toFixed(1)}" height="${bar}" fill="${color}"/>`,
+        `<text x="${(rpsLeft + w + 4).toFixed(1)}" y="${y + 12}" class="value">${Math.round(row.requestsPerSec).toLocaleString("en-US")}</text>`,
+      );
+    }
+    if (row.p99Ms === null) {
+      parts.push(`<text x="${p99Left + 4}" y="${y + 12}" class="value silent">–</text>`);
+    } else {
+      const pw = p99.x(row.p99Ms);
+      parts.push(
+        `<rect x="${p99Left}" y="${y}" width="${pw.toFixed(1)}" height="${bar}" fill="${color}" opacity="0.6"/>`,
+        `<text x="${(p99Left + pw + 4).toFixed(1)}" y="${y + 12}" class="value">${ms(row.p99Ms)}</text>`,
+      );
+    }
     y += step;
   }
   const bottom = y + 4;
@@ -101,12 +113,14 @@ export function renderChart(results: TourResults): string {
   .subtitle, .tick { fill: #666; font-size: 11px; }
   .scenario { font-weight: 600; }
   .value { font-size: 11px; }
+  .silent { fill: #b00; font-style: italic; }
   .grid { stroke: #ddd; stroke-width: 1; }
   .head { font-weight: 600; }
 </style>
 <rect width="100%" height="100%" fill="#fff"/>
 <text x="8" y="22" class="title">zero-to-one benchmark tour</text>
 <text x="8" y="40" class="subtitle">${escape(subtitle)}</text>
+<text x="8" y="56" class="subtitle">${escape(storeLine(results) ?? "")}</text>
 <text x="${rpsLeft}" y="${top - 12}" class="head">requests per second (log scale, longer is better)</text>
 <text x="${p99Left}" y="${top - 12}" class="head">p99 latency (log scale, shorter is better)</text>
 ${axis(rpsLeft, rps, "")}

@@ -2,23 +2,27 @@
 /**
  * The benchmark tour from the command line:
  *   node packages/bench/dist/cli.js [--tool k6|autocannon|wrk] [--stages 01,02] [--scenarios list,hello]
- *     [--duration 5] [--warmup 1] [--connections 100] [--rounds 3] [--rows 10000] [--workers N]
- *     [--results-dir DIR] [--no-docs] [--no-flask] [--mongo]
+ *     [--duration 4] [--warmup 1] [--connections 100] [--rounds 3] [--rows 10000] [--workers N]
+ *     [--store sqlite|mongo] [--results-dir DIR] [--docs | --no-docs] [--docs-dir DIR] [--no-flask]
+ *   node packages/bench/dist/cli.js --docs-from RESULTS.json [--docs-dir DIR]
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { writeDocs } from "./docs.js";
-import type { TourResults } from "./results.js";
+import { DEFAULTS, partialBecause } from "./published.js";
+import { readResults } from "./results.js";
 import { SCENARIO_NAMES, type ScenarioName } from "./scenarios.js";
+import { type TourMongo, describeStore, startTourMongo } from "./store.js";
 import { textTable } from "./table.js";
-import { defaultWorkers, packageDir, repoRoot } from "./targets.js";
+import { packageDir, repoRoot, stageNames } from "./targets.js";
 import { TOOL_NAMES, type ToolName, pickTool } from "./tools/index.js";
 import { runTour } from "./tour.js";
 
 const USAGE = `usage: tour [--tool k6|autocannon|wrk] [--stages 01,02,…] [--scenarios ${SCENARIO_NAMES.join(",")}]
             [--duration SEC] [--warmup SEC] [--connections N] [--rounds N] [--rows N] [--workers N]
-            [--results-dir DIR] [--no-docs] [--no-flask] [--mongo] | --docs-from RESULTS.json`;
+            [--store sqlite|mongo] [--results-dir DIR] [--docs | --no-docs] [--docs-dir DIR] [--no-flask]
+       tour --docs-from RESULTS.json [--docs-dir DIR]`;
 
 function fail(message: string): never {
   console.error(`tour: ${message}\n${USAGE}`);
@@ -56,10 +60,12 @@ try {
       rounds: { type: "string" },
       rows: { type: "string" },
       workers: { type: "string" },
+      store: { type: "string" },
       "results-dir": { type: "string" },
+      docs: { type: "boolean", default: false },
       "no-docs": { type: "boolean", default: false },
+      "docs-dir": { type: "string" },
       "no-flask": { type: "boolean", default: false },
-      mongo: { type: "boolean", default: false },
       "docs-from": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -73,11 +79,14 @@ if (parsed.help) {
   process.exit(0);
 }
 
-// Re-render docs/ from a results file (after a change to the page's text), measuring nothing.
+const docsDir = resolve(parsed["docs-dir"] ?? join(repoRoot, "docs"));
+const shown = (path: string) =>
+  relative(process.cwd(), path).startsWith("..") ? path : relative(process.cwd(), path) || ".";
+
+// Re-render the docs from a results file (after a change to the page's text), measuring nothing.
 if (parsed["docs-from"]) {
-  const results = JSON.parse(readFileSync(parsed["docs-from"], "utf8")) as TourResults;
-  for (const written of writeDocs(results, repoRoot))
-    console.log(`wrote ${relative(process.cwd(), written)}`);
+  for (const written of writeDocs(readResults(parsed["docs-from"]), docsDir))
+    console.log(`wrote ${shown(written)}`);
   process.exit(0);
 }
 
@@ -95,13 +104,17 @@ const scenarios = list("scenarios", parsed.scenarios)?.map((s) => {
   }
   return s as ScenarioName;
 });
-const rows = positive("rows", parsed.rows, 10_000, 20);
-
-const mongoUrl = parsed.mongo ? process.env["MONGO_URL"] : undefined;
-if (parsed.mongo && !mongoUrl)
-  fail("--mongo needs MONGO_URL (the tour seeds it with --reset: its todos are replaced)");
-if (mongoUrl)
-  console.error(`--mongo: stages 03+ use MONGO_URL; the tour replaces the todos in that database`);
+const store = parsed.store ?? "sqlite";
+if (store !== "sqlite" && store !== "mongo") fail(`--store must be sqlite or mongo, not ${store}`);
+if (parsed.docs && parsed["no-docs"]) fail("--docs and --no-docs contradict each other");
+const settings = {
+  durationSec: positive("duration", parsed.duration, DEFAULTS.durationSec),
+  warmupSec: positive("warmup", parsed.warmup, DEFAULTS.warmupSec, 0),
+  connections: positive("connections", parsed.connections, DEFAULTS.connections),
+  rounds: positive("rounds", parsed.rounds, DEFAULTS.rounds),
+  rows: positive("rows", parsed.rows, DEFAULTS.rows, 20),
+  workers: positive("workers", parsed.workers, DEFAULTS.workers),
+};
 
 let picked;
 try {
@@ -111,21 +124,29 @@ try {
 }
 
 const toTerminal = process.stderr.isTTY;
+const log = (line: string) => process.stderr.write(toTerminal ? `\r\x1b[2K${line}\n` : `${line}\n`);
+let mongo: TourMongo | undefined;
+if (store === "mongo") {
+  const started = await startTourMongo();
+  if (typeof started === "string") {
+    console.error(`tour: --store mongo needs a MongoDB-wire server: ${started}`);
+    process.exit(1);
+  }
+  mongo = started;
+  log(`--store mongo: stages 03+ on ${describeStore(mongo.store)}`);
+}
+if (picked.missing) log(`${picked.missing}; see npm run doctor`);
+
 const results = await runTour({
   tool: picked.tool,
   toolWhy: picked.why,
   ...(stages ? { stages } : {}),
   ...(scenarios ? { scenarios } : {}),
-  durationSec: positive("duration", parsed.duration, 4),
-  warmupSec: positive("warmup", parsed.warmup, 1, 0),
-  connections: positive("connections", parsed.connections, 100),
-  rounds: positive("rounds", parsed.rounds, 3),
-  rows,
-  workers: positive("workers", parsed.workers, defaultWorkers()),
+  ...settings,
   flask: !parsed["no-flask"],
-  ...(mongoUrl ? { mongoUrl } : {}),
-  log: (line) => process.stderr.write(toTerminal ? `\r\x1b[2K${line}\n` : `${line}\n`),
-});
+  ...(mongo ? { mongoUrl: mongo.url, store: mongo.store } : {}),
+  log,
+}).finally(() => mongo?.stop());
 
 const resultsDir = parsed["results-dir"] ?? join(packageDir, "results");
 mkdirSync(resultsDir, { recursive: true });
@@ -143,14 +164,23 @@ console.log(
     `${results.runs.some((r) => r.condition) ? ` (GET /todo while exports run: ${results.runs.find((r) => r.condition)?.connections} connections)` : ""}; ` +
     `the load generator shares the cores with the server.`,
 );
-const shown = (path: string) =>
-  relative(process.cwd(), path).startsWith("..") ? path : relative(process.cwd(), path);
-console.log(`results: ${shown(file)}`);
-if (!parsed["no-docs"]) {
-  for (const written of writeDocs(results, repoRoot)) console.log(`wrote ${shown(written)}`);
-}
 if (results.failures.length > 0) {
   console.error(`${results.failures.length} failure(s):`);
   for (const f of results.failures) console.error(`  ${f.id}: ${f.reason.split("\n")[0]}`);
-  process.exit(1);
 }
+
+// The last lines say where this run went: the results file always, the docs only for a full default tour.
+console.log(`results: ${shown(file)} (and ${shown(join(resultsDir, "latest.json"))})`);
+const partial = partialBecause(results, { stages, scenarios }, stageNames());
+if (parsed["no-docs"]) {
+  console.log(`${shown(docsDir)}/ left alone (--no-docs)`);
+} else if (partial.length > 0 && !parsed.docs) {
+  console.log(
+    `${shown(docsDir)}/ left alone: not a full default tour (${partial.join("; ")}). Only a full default ` +
+      `tour rewrites the published benchmarks; --docs writes them from this run anyway.`,
+  );
+} else {
+  for (const written of writeDocs(results, docsDir)) console.log(`wrote ${shown(written)}`);
+  if (partial.length > 0) console.log(`--docs: written from a partial tour (${partial.join("; ")})`);
+}
+process.exit(results.failures.length > 0 ? 1 : 0);

@@ -3,16 +3,27 @@ import { join } from "node:path";
 import { formatSeconds } from "@zero-to-one/server-kit";
 import { renderChart } from "./chart.js";
 import { prettyJson } from "./json.js";
+import { DEFAULTS } from "./published.js";
 import type { SummaryRow, TourResults } from "./results.js";
 import { SCENARIOS, scenarioNamed } from "./scenarios.js";
-import { HEADERS, exportMarkdownTable, exportRows, markdownTable, ms, plainRows, times } from "./table.js";
+import { describeStore } from "./store.js";
+import {
+  HEADERS,
+  below,
+  exportMarkdownTable,
+  exportRows,
+  markdownTable,
+  ms,
+  plainRows,
+  storeLine,
+  times,
+} from "./table.js";
 
 /**
- * Writes what `docs/` shows from a tour: the committed copy of the results, the chart, the
- * benchmarks page, and the numbers between markers in the chapters. Returns the files written.
+ * Writes what the docs folder (`docs/`) shows from a tour: the committed copy of the results, the
+ * chart, the benchmarks page, and the numbers between markers in the chapters. Returns the files written.
  */
-export function writeDocs(results: TourResults, root: string): string[] {
-  const docs = join(root, "docs");
+export function writeDocs(results: TourResults, docs: string): string[] {
   const assets = join(docs, "benchmarks");
   mkdirSync(assets, { recursive: true });
   const written = [join(assets, "results.json"), join(assets, "chart.svg"), join(docs, "benchmarks.md")];
@@ -34,10 +45,13 @@ export function writeDocs(results: TourResults, root: string): string[] {
 export function measuredOn(results: TourResults): string {
   const m = results.machine;
   const s = results.settings;
+  // SQLite is the default every chapter assumes; any other store is named where the numbers are
+  const line = storeLine(results);
+  const store = s.store.kind === "sqlite" || !line ? "" : `, ${line}`;
   return (
     `${results.date.slice(0, 10)}, ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}, ` +
     `${results.tool.version}, ${s.connections} connections, median of ${s.rounds} round${s.rounds === 1 ? "" : "s"} ` +
-    `× ${s.durationSec} s, ${s.rows.toLocaleString("en-US")} todos`
+    `× ${s.durationSec} s, ${s.rows.toLocaleString("en-US")} todos${store}`
   );
 }
 
@@ -54,6 +68,20 @@ function benchmarksPage(r: TourResults): string {
   const failures = r.failures.length
     ? r.failures.map((f) => `- ${f.id}: ${f.reason.split("\n")[0]}`).join("\n")
     : "- none";
+  const store = describeStore(s.store);
+  const storeNote =
+    s.store.kind === "sqlite"
+      ? `Stages 03 and later kept their todos in ${store}.`
+      : s.store.product === "FerretDB"
+        ? `**Stages 03 and later ran on ${s.store.label}, not on MongoDB** (${store}). FerretDB
+answers MongoDB's wire protocol from storage of its own; its speed says nothing about MongoDB's.`
+        : `**Stages 03 and later ran on ${store}**, not on the embedded SQLite default.`;
+  const silentRows = r.summary.some((row) => row.roundsWithoutAnswer)
+    ? `
+- **${below(s.durationSec)} req/s (no answer within ${s.durationSec} s)**: not one request was answered in the measured
+  window: the server is slower than one answer per window at ${s.connections} connections. Such a row has no
+  latencies, and its ratios are bounds (\`<\`, \`>\`); a longer \`--duration\` measures it.`
+    : "";
   const exporting = exportRows(r.summary);
   const exportRuns = r.runs.filter((run) => run.condition);
   const exportConnections = exportRuns[0]?.connections ?? 10;
@@ -85,7 +113,7 @@ Node ${m.node}, with ${r.tool.version}: ${s.connections} connections, ${s.durati
 after ${s.warmupSec} s of warm-up, the median of ${s.rounds} round${s.rounds === 1 ? "" : "s"}, ${s.rows.toLocaleString("en-US")}
 todos seeded${stages.some((t) => t.stage >= 5) ? `, ${s.workers} workers for stages 05 and later` : ""}. The whole tour took
 ${formatSeconds(r.wallSec)}; the machine's 1-minute load average was ${m.loadAverage.start} when it started and ${m.loadAverage.end} when it ended
-(it counts the tour's own server and load generator too).
+(it counts the tour's own server and load generator too). ${storeNote}
 
 ![Requests per second and p99 latency per stage and scenario](benchmarks/chart.svg)
 
@@ -95,7 +123,7 @@ ${markdownTable(r, plainRows(r.summary))}
 
 - **req/s**: completed requests per second, whatever their status; **p50 / p99**: latency in milliseconds.
 - **errors / non-2xx**: socket errors and timeouts / answers outside 2xx, summed over the rounds. A
-  fast row with many non-2xx answers is not fast.
+  fast row with many non-2xx answers is not fast.${silentRows}
 - **vs stage before**: this row's req/s divided by the previous stage that ran the same scenario
   (the number in brackets). Above 1× the step paid off for this scenario; below 1× it cost something.
 - **vs raw node:http**: this row's share of the reference server's req/s (\`hello\` against a bare
@@ -152,7 +180,7 @@ ${s.rows.toLocaleString("en-US")} todos in every response; from stage 03 on, \`l
 
 - Each stage was built and started as its own process (\`node dist/server.js\`), fresh for every round.
   Stages 03 and later were seeded first with their own \`node dist/seed.js --count ${s.rows} --reset\`
-  into ${s.store === "mongo" ? "the MongoDB database named by `MONGO_URL`" : "a SQLite file in a temporary folder"}; stage 02 was filled through its own \`POST /todo\`.
+  into ${s.store.kind === "mongo" ? `a database of their own (\`zto_bench_03_mongo\`, …) on ${store}` : "a SQLite file in a temporary folder"}; stage 02 was filled through its own \`POST /todo\`.
   Stages 05 and later got \`WORKERS=${s.workers}\`; stages 06 and 07 got \`REDIS_URL\` or a throwaway
   \`redis-server\`.
 - ${s.warmupSec > 0 ? `Before each scenario, ${s.warmupSec} s of warm-up load with autocannon (not counted); then` : "No warm-up;"} ${s.durationSec} s of measured load
@@ -183,24 +211,38 @@ ${failures}
 ## Running it yourself
 
 \`\`\`sh
-npm run tour                                   # every built stage, 3 rounds, 4 s per scenario (about 15 min on 2 cores)
+npm run tour                                   # every built stage, ${DEFAULTS.rounds} rounds, ${DEFAULTS.durationSec} s per scenario (about 15 min on 2 cores)
 npm run tour -- --stages 03,04 --scenarios list-deep-offset,list-deep-keyset
 npm run tour -- --stages 07 --scenarios list-during-exports   # GET /todo while exports run
 npm run tour -- --rounds 1 --duration 2        # a quick look
 npm run tour -- --tool wrk                     # the article's tool
-npm run tour -- --no-docs                      # leave docs/ alone
+npm run tour -- --store mongo --stages 03,04   # on MONGO_URL, or else a throwaway FerretDB
+npm run tour -- --no-docs                      # never touch docs/
 \`\`\`
 
-Options: \`--tool k6|autocannon|wrk\`, \`--stages\`, \`--scenarios\`, \`--duration\` (seconds per scenario, default 4),
-\`--warmup\`, \`--connections\` (default 100), \`--rounds\` (default 3), \`--rows\` (default 10,000),
-\`--workers\` (default: the number of cores), \`--results-dir\`, \`--no-docs\`, \`--no-flask\`, and
-\`--mongo\` (stages 03+ on the database in \`MONGO_URL\` instead of a temporary SQLite file; the
-tour replaces the todos in it, so never point it at data you want to keep). The tour prints an
-estimate of its duration before it starts and a progress line while it runs. Every run writes its
-results to \`packages/bench/results/\` (ignored by git); unless \`--no-docs\` is given it also
-rewrites this page, \`docs/benchmarks/results.json\` and \`docs/benchmarks/chart.svg\`.
+Options: \`--tool k6|autocannon|wrk\`, \`--stages\`, \`--scenarios\`, \`--duration\` (seconds per scenario, default ${DEFAULTS.durationSec}),
+\`--warmup\` (default ${DEFAULTS.warmupSec}), \`--connections\` (default ${DEFAULTS.connections}), \`--rounds\` (default ${DEFAULTS.rounds}), \`--rows\` (default ${DEFAULTS.rows.toLocaleString("en-US")}),
+\`--workers\` (default: the number of cores), \`--store sqlite|mongo\`, \`--results-dir\`, \`--docs\`,
+\`--no-docs\`, \`--docs-dir\` and \`--no-flask\`. The tour prints an estimate of its duration before it
+starts and a progress line while it runs, and first a line for each optional program it could use but
+cannot find (\`npm run doctor\` lists them all).
+
+**What it writes.** Every run writes its results to \`packages/bench/results/\` (ignored by git).
+Only a full default tour — every stage and every scenario, the defaults above, SQLite, nothing left out
+and nothing failed (missing Flask rows aside) — also rewrites this page, \`docs/benchmarks/results.json\`,
+\`docs/benchmarks/chart.svg\` and the \`bench:\` markers in the chapters. Any other run leaves \`docs/\`
+alone and says why in its last lines; \`--docs\` writes them from it anyway, \`--no-docs\` never
+does, and \`--docs-dir DIR\` writes to another folder.
 \`node packages/bench/dist/cli.js --docs-from docs/benchmarks/results.json\` redraws them from a
 results file without measuring anything.
+
+**MongoDB.** \`--store mongo\` runs stages 03 and later on a MongoDB-wire server instead of SQLite:
+the one in \`MONGO_URL\` when it is set, or else a throwaway FerretDB (or \`mongod\`) the tour starts
+and stops. Each stage gets a database of its own (\`zto_bench_03_mongo\`, …), seeded like the SQLite
+file and dropped when the stage stops; nothing else on the server is touched. The table, the chart,
+the results and this page name the server and its version: FerretDB speaks MongoDB's protocol but is
+not MongoDB, and its numbers are not MongoDB's. Without \`MONGO_URL\` or \`ferretdb\` the tour stops
+with one line (\`npm run doctor\` says how to get either). Such a tour writes \`docs/\` only with \`--docs\`.
 
 **Load tools.** The tour uses k6 when the \`k6\` binary is on PATH, otherwise the embedded
 [autocannon](https://github.com/mcollina/autocannon), and prints which one and why. \`--tool wrk\`
@@ -244,15 +286,16 @@ by hand, \`SCENARIO=list-during-exports\` measures the first page without any ex
 | \`date\`, \`wallSec\` | when the tour started (ISO 8601) and how long it took |
 | \`machine\` | \`cpuModel\`, \`cores\`, \`memoryGiB\`, \`os\`, \`node\`, \`loadAverage\` (\`start\`, \`end\`: the 1-minute load average) |
 | \`tool\` | \`name\` (\`k6\`, \`autocannon\` or \`wrk\`), \`version\`, \`why\` it was chosen |
-| \`settings\` | \`store\` (\`sqlite\` or \`mongo\`), \`durationSec\`, \`warmupSec\`, \`connections\`, \`rounds\`, \`rows\`, \`workers\` |
+| \`settings\` | \`store\` (\`{ kind: "sqlite", label }\`, or \`{ kind: "mongo", product, version, label, from }\`: \`product\` \`MongoDB\` or \`FerretDB\` as the server's \`buildInfo\` says, \`label\` such as \`FerretDB v1.24.2 (MongoDB wire protocol)\`, \`from\` \`MONGO_URL\` or \`throwaway\`), \`durationSec\`, \`warmupSec\`, \`connections\`, \`rounds\`, \`rows\`, \`workers\` |
 | \`targets[]\` | \`id\`, \`label\`, \`kind\` (\`stage\` or \`reference\`), \`stage\`, \`scenarios\`, \`startup\` (its start-up line) |
 | \`skipped[]\`, \`failures[]\` | \`id\` and \`reason\`: left out on purpose / broke during the run |
-| \`runs[]\` | one per measurement: \`round\`, \`target\`, \`scenario\`, \`requests\`, \`durationSec\`, \`requestsPerSec\`, \`p50Ms\`, \`p90Ms\`, \`p99Ms\`, \`maxMs\`, \`errors\`, \`non2xx\`; under background exports also \`condition\` (\`idle\`, \`queue\`, \`inline\`), \`exportsCompleted\` (in the window), \`exportErrors\`, \`connections\` and \`ratePerSec\` |
-| \`summary[]\` | per target, scenario (and \`condition\`): the medians of \`requestsPerSec\`, \`p50Ms\`, \`p90Ms\`, \`p99Ms\`, \`maxMs\` (and \`exportsCompleted\`), the sums of \`requests\`, \`errors\`, \`non2xx\` (and \`exportErrors\`), \`rounds\`, and \`vsPrevious\` / \`vsCeiling\` as \`{ to, ratio }\` or null (always null for rows with a \`condition\`) |
+| \`runs[]\` | one per measurement: \`round\`, \`target\`, \`scenario\`, \`requests\`, \`durationSec\`, \`requestsPerSec\`, \`p50Ms\`, \`p90Ms\`, \`p99Ms\`, \`maxMs\`, \`errors\`, \`non2xx\`; under background exports also \`condition\` (\`idle\`, \`queue\`, \`inline\`), \`exportsCompleted\` (in the window), \`exportErrors\`, \`connections\` and \`ratePerSec\`. A window in which no request was answered is a run too: \`noAnswerWithinSec\` (the window), \`requestsPerSec\` 0, \`p50Ms\` and \`p99Ms\` null |
+| \`summary[]\` | per target, scenario (and \`condition\`): the medians of \`requestsPerSec\`, \`p50Ms\`, \`p90Ms\`, \`p99Ms\`, \`maxMs\` (and \`exportsCompleted\`), the sums of \`requests\`, \`errors\`, \`non2xx\` (and \`exportErrors\`), \`rounds\`, and \`vsPrevious\` / \`vsCeiling\` as \`{ to, ratio }\` or null (always null for rows with a \`condition\`). Latencies are medians of the rounds that had answers (null when none had); \`roundsWithoutAnswer\` counts the others, and \`noAnswerWithinSec\` is set when the median round had no answer (req/s below 1 / that). A ratio against or of such a row is a bound: \`bound\` is \`at-least\` or \`at-most\` |
 
 All three tools fill the same \`runs[]\` fields, so results from \`--tool wrk\` and \`--tool autocannon\`
 can be put side by side. \`p90Ms\`, \`maxMs\` and the export fields are absent from results files
-written before the export scenario existed; \`--docs-from\` still reads those.
+written before the export scenario existed, and older files have \`store\` as just \`"sqlite"\`;
+\`--docs-from\` still reads those.
 
 ## Numbers in the chapters
 
@@ -283,17 +326,23 @@ function targetId(results: TourResults, key: string): string | undefined {
 function value(row: SummaryRow, field: string): string | undefined {
   switch (field) {
     case "rps":
-      return Math.round(row.requestsPerSec).toLocaleString("en-US");
+      return row.noAnswerWithinSec
+        ? below(row.noAnswerWithinSec)
+        : Math.round(row.requestsPerSec).toLocaleString("en-US");
     case "p50":
-      return `${ms(row.p50Ms)} ms`;
+      return row.p50Ms === null ? undefined : `${ms(row.p50Ms)} ms`;
     case "p99":
-      return `${ms(row.p99Ms)} ms`;
+      return row.p99Ms === null ? undefined : `${ms(row.p99Ms)} ms`;
     case "exports":
       return row.exportsCompleted === undefined ? undefined : String(row.exportsCompleted);
     case "vs-previous":
-      return row.vsPrevious ? times(row.vsPrevious.ratio) : undefined;
-    case "vs-ceiling":
-      return row.vsCeiling ? `${(row.vsCeiling.ratio * 100).toFixed(0)}%` : undefined;
+      return row.vsPrevious ? times(row.vsPrevious) : undefined;
+    case "vs-ceiling": {
+      const ratio = row.vsCeiling;
+      if (!ratio) return undefined;
+      const sign = ratio.bound === "at-least" ? "> " : ratio.bound === "at-most" ? "< " : "";
+      return `${sign}${(ratio.ratio * 100).toFixed(0)}%`;
+    }
     default:
       return undefined;
   }

@@ -1,5 +1,7 @@
 import { availableParallelism, cpus, loadavg, release, totalmem, type } from "node:os";
+import { readFileSync } from "node:fs";
 import { CONDITIONS, type Condition, type Measurement, SCENARIOS } from "./scenarios.js";
+import { type StoreInfo, storeOf } from "./store.js";
 import type { Skipped, Target } from "./targets.js";
 
 /**
@@ -15,8 +17,8 @@ export interface TourResults {
   machine: Machine;
   tool: { name: string; version: string; why: string };
   settings: {
-    /** The store of stages 03+: SQLite in a temporary folder, or MONGO_URL with --mongo. */
-    store: "sqlite" | "mongo";
+    /** The store of stages 03+: SQLite in a temporary folder, or a MongoDB-wire server (--store mongo). */
+    store: StoreInfo;
     durationSec: number;
     warmupSec: number;
     connections: number;
@@ -43,10 +45,18 @@ export interface Machine {
   loadAverage: { start: number; end: number };
 }
 
-export interface Run extends Measurement {
+export interface Run extends Omit<Measurement, "p50Ms" | "p99Ms"> {
   round: number;
   target: string;
   scenario: string;
+  /** null when no request was answered in the window (noAnswerWithinSec): there is no latency to report. */
+  p50Ms: number | null;
+  p99Ms: number | null;
+  /**
+   * Set when not one request was answered within the measured window of this many seconds: the
+   * server is slower than that at this load. requestsPerSec is then 0, meaning below 1 / this.
+   */
+  noAnswerWithinSec?: number;
   /** Only for scenarios measured under background exports (list-during-exports): */
   /** what ran beside the measured requests (idle, queue, inline)… */
   condition?: Condition;
@@ -63,6 +73,11 @@ export interface Ratio {
   to: string;
   /** requestsPerSec of this row divided by the other's. */
   ratio: number;
+  /**
+   * When one of the two rows answered nothing in its window, only a bound is known (its req/s is
+   * below 1 / window): the true ratio is at least, or at most, `ratio`.
+   */
+  bound?: "at-least" | "at-most";
 }
 
 export interface SummaryRow {
@@ -71,10 +86,18 @@ export interface SummaryRow {
   /** Set for the rows of a scenario measured under background exports; one row per condition. */
   condition?: Condition;
   rounds: number;
-  /** Medians over the rounds, each metric on its own. */
+  /** Medians over the rounds, each metric on its own; latencies over the rounds that had answers. */
   requestsPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
+  /** null when no round had an answer. */
+  p50Ms: number | null;
+  p99Ms: number | null;
+  /** Rounds in which no request was answered within the window (absent when none). */
+  roundsWithoutAnswer?: number;
+  /**
+   * Set when most rounds had no answer within this many seconds: the median req/s (0) only says
+   * "below 1 / this". Tables print "< 1 req/s (no answer within 1 s)".
+   */
+  noAnswerWithinSec?: number;
   /** Medians too, when the runs have them (results files from before the export scenario do not). */
   p90Ms?: number;
   maxMs?: number;
@@ -114,6 +137,38 @@ export function median(values: number[]): number {
 }
 
 /**
+ * A tool's measurement as a run of the tour. A window in which no request was answered is a result
+ * too (the server is slower than the window at this load), not a failure: it is recorded with
+ * noAnswerWithinSec and without latencies.
+ */
+export function measuredRun(
+  measurement: Measurement,
+  windowSec: number,
+  where: Pick<Run, "round" | "target" | "scenario">,
+): Run {
+  if (measurement.requests > 0) return { ...where, ...measurement };
+  const { p90Ms: _p90, maxMs: _max, ...rest } = measurement;
+  return { ...where, ...rest, requestsPerSec: 0, p50Ms: null, p99Ms: null, noAnswerWithinSec: windowSec };
+}
+
+/** What a row's req/s is known to be: a number, or only "below" 1 / window when it answered nothing. */
+const rateOf = (row: SummaryRow) =>
+  row.noAnswerWithinSec
+    ? { value: 1 / row.noAnswerWithinSec, below: true }
+    : { value: row.requestsPerSec, below: false };
+
+/** This row against another; a bound when one of them answered nothing, null when both did. */
+export function ratioTo(row: SummaryRow, other: SummaryRow): Ratio | null {
+  const mine = rateOf(row);
+  const theirs = rateOf(other);
+  if ((mine.below && theirs.below) || theirs.value <= 0) return null;
+  const ratio = mine.value / theirs.value;
+  if (theirs.below) return { to: other.target, ratio, bound: "at-least" };
+  if (mine.below) return { to: other.target, ratio, bound: "at-most" };
+  return { to: other.target, ratio };
+}
+
+/**
  * Medians per target, scenario (and condition), in scenario order then target order, with their
  * ratios. Rows measured under background exports have no ratios: they are compared with each other.
  */
@@ -127,20 +182,28 @@ export function summarize(runs: Run[], targets: Pick<Target, "id" | "kind">[]): 
           (r) => r.target === target.id && r.scenario === scenario && r.condition === condition,
         );
         if (mine.length === 0) continue;
-        const pick = (metric: keyof Measurement) => median(mine.map((r) => r[metric] ?? Number.NaN));
+        const answered = mine.filter((r) => !r.noAnswerWithinSec);
+        const silent = mine.filter((r) => r.noAnswerWithinSec);
+        const latency = (metric: "p50Ms" | "p99Ms") =>
+          answered.length > 0 ? median(answered.map((r) => r[metric] ?? Number.NaN)) : null;
         const sum = (metric: keyof Measurement) => mine.reduce((total, r) => total + (r[metric] ?? 0), 0);
         const optional = (values: (number | undefined)[]) =>
-          values.every((v) => v !== undefined) ? median(values as number[]) : undefined;
+          values.length > 0 && values.every((v) => v !== undefined) ? median(values as number[]) : undefined;
+        const requestsPerSec = median(mine.map((r) => r.requestsPerSec));
         const row: SummaryRow = {
           target: target.id,
           scenario,
           ...(condition ? { condition } : {}),
           rounds: mine.length,
-          requestsPerSec: pick("requestsPerSec"),
-          p50Ms: pick("p50Ms"),
-          p99Ms: pick("p99Ms"),
-          p90Ms: optional(mine.map((r) => r.p90Ms)),
-          maxMs: optional(mine.map((r) => r.maxMs)),
+          requestsPerSec,
+          p50Ms: latency("p50Ms"),
+          p99Ms: latency("p99Ms"),
+          ...(silent.length > 0 ? { roundsWithoutAnswer: silent.length } : {}),
+          ...(silent.length > 0 && requestsPerSec === 0
+            ? { noAnswerWithinSec: Math.max(...silent.map((r) => r.noAnswerWithinSec!)) }
+            : {}),
+          p90Ms: optional(answered.map((r) => r.p90Ms)),
+          maxMs: optional(answered.map((r) => r.maxMs)),
           ...(condition
             ? {
                 exportsCompleted: median(mine.map((r) => r.exportsCompleted ?? 0)),
@@ -154,12 +217,9 @@ export function summarize(runs: Run[], targets: Pick<Target, "id" | "kind">[]): 
           vsCeiling: null,
         };
         if (target.kind === "stage" && !condition) {
-          if (previous && previous.requestsPerSec > 0) {
-            row.vsPrevious = { to: previous.target, ratio: row.requestsPerSec / previous.requestsPerSec };
-          }
+          if (previous) row.vsPrevious = ratioTo(row, previous);
           const ceiling = rows.find((r) => r.scenario === scenario && r.target === CEILINGS[scenario]);
-          if (ceiling)
-            row.vsCeiling = { to: ceiling.target, ratio: row.requestsPerSec / ceiling.requestsPerSec };
+          if (ceiling) row.vsCeiling = ratioTo(row, ceiling);
           previous = row;
         }
         rows.push(row);
@@ -167,4 +227,11 @@ export function summarize(runs: Run[], targets: Pick<Target, "id" | "kind">[]): 
     }
   }
   return rows;
+}
+
+/** A results file, including those written before `settings.store` named the server. */
+export function readResults(path: string): TourResults {
+  const results = JSON.parse(readFileSync(path, "utf8")) as TourResults;
+  results.settings.store = storeOf(results.settings.store);
+  return results;
 }

@@ -1,4 +1,5 @@
-import type { SummaryRow, TourResults } from "./results.js";
+import type { Ratio, SummaryRow, TourResults } from "./results.js";
+import { describeStore } from "./store.js";
 
 export const HEADERS = [
   "scenario",
@@ -12,10 +13,44 @@ export const HEADERS = [
 ];
 
 const number = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "–");
-export const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
-export const times = (ratio: number) =>
-  ratio >= 10 ? `${ratio.toFixed(0)}×` : ratio >= 0.1 ? `${ratio.toFixed(2)}×` : `${ratio.toFixed(3)}×`;
-const percent = (ratio: number) => `${(ratio * 100).toFixed(ratio < 0.1 ? 1 : 0)}%`;
+/** Milliseconds to three figures; "–" when there is no latency (no answer in the window). */
+export const ms = (n: number | null | undefined) =>
+  n === null || n === undefined || !Number.isFinite(n)
+    ? "–"
+    : n >= 100
+      ? n.toFixed(0)
+      : n >= 10
+        ? n.toFixed(1)
+        : n.toFixed(2);
+const BOUND = { "at-least": "> ", "at-most": "< " } as const;
+const bound = (ratio: Ratio) => (ratio.bound ? BOUND[ratio.bound] : "");
+export const times = (ratio: Ratio) =>
+  bound(ratio) +
+  (ratio.ratio >= 10
+    ? `${ratio.ratio.toFixed(0)}×`
+    : ratio.ratio >= 0.1
+      ? `${ratio.ratio.toFixed(2)}×`
+      : `${ratio.ratio.toFixed(3)}×`);
+export const percent = (ratio: Ratio) =>
+  ratio.ratio < 0.001
+    ? `${ratio.bound === "at-least" ? "> " : "< "}0.1%`
+    : `${bound(ratio)}${(ratio.ratio * 100).toFixed(ratio.ratio < 0.1 ? 1 : 0)}%`;
+
+/** A rate below 1 / window, as the tables print it: "< 1", "< 0.25". */
+export const below = (windowSec: number) => `< ${Number((1 / windowSec).toPrecision(2))}`;
+
+/**
+ * Requests per second, or what is known when no request was answered in the window:
+ * "< 1 req/s (no answer within 1 s)", with "in 2 of 3 rounds" when only some rounds were silent.
+ */
+export function rate(row: SummaryRow): string {
+  if (!row.roundsWithoutAnswer) return number(row.requestsPerSec);
+  const some =
+    row.roundsWithoutAnswer < row.rounds ? ` in ${row.roundsWithoutAnswer} of ${row.rounds} rounds` : "";
+  if (row.noAnswerWithinSec)
+    return `${below(row.noAnswerWithinSec)} req/s (no answer within ${row.noAnswerWithinSec} s${some})`;
+  return `${number(row.requestsPerSec)} (no answer${some})`;
+}
 
 export function labelOf(results: Pick<TourResults, "targets">, id: string): string {
   return results.targets.find((t) => t.id === id)?.label ?? id;
@@ -30,12 +65,12 @@ export function cells(results: Pick<TourResults, "targets">, row: SummaryRow): s
   return [
     scenarioOf(row),
     labelOf(results, row.target),
-    number(row.requestsPerSec),
+    rate(row),
     ms(row.p50Ms),
     ms(row.p99Ms),
     `${row.errors.toLocaleString("en-US")} / ${row.non2xx.toLocaleString("en-US")}`,
-    row.vsPrevious ? `${times(row.vsPrevious.ratio)} (${row.vsPrevious.to.slice(0, 2)})` : "",
-    row.vsCeiling ? percent(row.vsCeiling.ratio) : "",
+    row.vsPrevious ? `${times(row.vsPrevious)} (${row.vsPrevious.to.slice(0, 2)})` : "",
+    row.vsCeiling ? percent(row.vsCeiling) : "",
   ];
 }
 
@@ -68,7 +103,7 @@ export function exportCells(results: Pick<TourResults, "targets">, row: SummaryR
   return [
     labelOf(results, row.target),
     WHILE[row.condition ?? ""] ?? row.condition ?? "",
-    number(row.requestsPerSec),
+    rate(row),
     ms(row.p50Ms),
     ms(row.p99Ms),
     `${number(row.exportsCompleted ?? Number.NaN)}${failed}`,
@@ -91,11 +126,17 @@ function plainText(headers: string[], body: string[][], isNumeric: (column: numb
   return lines.join("\n");
 }
 
+/** The line above every table with stages 03+ in it: which store they ran on, so no reader guesses. */
+export const storeLine = (results: Pick<TourResults, "settings" | "targets">) =>
+  results.targets.some((t) => t.stage >= 3)
+    ? `stages 03+ on ${describeStore(results.settings.store)}`
+    : undefined;
+
 /**
  * A plain-text table for the terminal, one block per scenario, then the rows measured under
- * background exports in a table of their own.
+ * background exports in a table of their own; the store heads it when stages 03+ are in it.
  */
-export function textTable(results: Pick<TourResults, "targets" | "summary">): string {
+export function textTable(results: Pick<TourResults, "targets" | "summary" | "settings">): string {
   const main = plainRows(results.summary);
   const exporting = exportRows(results.summary);
   const parts: string[] = [];
@@ -118,7 +159,8 @@ export function textTable(results: Pick<TourResults, "targets" | "summary">): st
         ),
     );
   }
-  return parts.join("\n\n");
+  const store = storeLine(results);
+  return `${store ? `${store}\n` : ""}${parts.join("\n\n")}`;
 }
 
 /** The same table in Markdown. */

@@ -6,6 +6,7 @@ import { type TestRedis, startServer, startTestRedis } from "@zero-to-one/test-k
 import { runs, startCommand } from "./command.js";
 import { gatherFacts } from "./facts.js";
 import { type Facts, SCENARIOS, type ScenarioName, deepStartFor } from "./scenarios.js";
+import { databaseFor, dropDatabase, withDatabase } from "./store.js";
 
 /** A server the tour measures: one of the stages, or a reference server that marks the ceiling. */
 export interface Target {
@@ -102,19 +103,26 @@ export function flaskTargets(): { targets: Target[]; missing?: string } {
   return { targets: [flaskDev, gunicorn] };
 }
 
+/** Every stage of the repository, built or not: "01-hello", "02-memory", … in order. */
+export function stageNames(stagesDir = join(repoRoot, "stages")): string[] {
+  return readdirSync(stagesDir)
+    .filter((name) => /^\d\d-/.test(name) && existsSync(join(stagesDir, name, "package.json")))
+    .sort();
+}
+
 /**
  * The stages that exist and are built (`stages/NN-name/dist/server.js`), in order. Stages that are
  * not built yet are not in the tour; a built 03+ stage without `dist/seed.js` is skipped with a reason.
  */
-export function discoverStages(only?: number[]): { stages: Target[]; skipped: Skipped[] } {
-  const stagesDir = join(repoRoot, "stages");
+export function discoverStages(
+  only?: number[],
+  stagesDir = join(repoRoot, "stages"),
+): { stages: Target[]; skipped: Skipped[] } {
   const stages: Target[] = [];
   const skipped: Skipped[] = [];
-  for (const name of readdirSync(stagesDir).sort()) {
-    const match = /^(\d\d)-/.exec(name);
+  for (const name of stageNames(stagesDir)) {
     const dir = join(stagesDir, name);
-    if (!match || !existsSync(join(dir, "package.json"))) continue;
-    const stage = Number(match[1]);
+    const stage = Number(name.slice(0, 2));
     if (only && !only.includes(stage)) continue;
     if (!existsSync(join(dir, "dist", "server.js"))) continue;
     if (stage >= 3 && !existsSync(join(dir, "dist", "seed.js"))) {
@@ -143,7 +151,7 @@ export function discoverStages(only?: number[]): { stages: Target[]; skipped: Sk
 export interface LaunchOptions {
   rows: number;
   workers: number;
-  /** MongoDB for stages 03+ (only with --mongo: the tour resets the todos it holds), else SQLite. */
+  /** A MongoDB-wire server for stages 03+ (--store mongo), else SQLite. Each stage gets its own database. */
   mongoUrl?: string;
 }
 
@@ -156,21 +164,21 @@ export async function redisProblem(): Promise<string | undefined> {
 
 /**
  * Starts a target the way a learner would: 03+ seeded first with the stage's own seed script into
- * a fresh SQLite file (or the MONGO_URL database with --mongo), 02 seeded over HTTP because it keeps
- * todos in memory, 05+ with WORKERS, 06+ with REDIS_URL or a throwaway redis-server, 07+ with an
- * EXPORT_DIR in the same temporary folder.
+ * a fresh SQLite file (or, with --store mongo, a database of its own on that server, dropped when
+ * the target stops), 02 seeded over HTTP because it keeps todos in memory, 05+ with WORKERS, 06+
+ * with REDIS_URL or a throwaway redis-server, 07+ with an EXPORT_DIR in the same temporary folder.
  */
 export async function launch(target: Target, options: LaunchOptions): Promise<Running> {
   const dataDir = mkdtempSync(join(tmpdir(), `zto-bench-${target.id}-`));
-  // MONGO_URL="" keeps a learner's MongoDB out of the tour unless --mongo asks for it
-  const env: Record<string, string> = {
-    DB_PATH: join(dataDir, "todo.db"),
-    MONGO_URL: options.mongoUrl ?? "",
-  };
+  const mongoUrl =
+    options.mongoUrl && target.stage >= 3 ? withDatabase(options.mongoUrl, databaseFor(target.id)) : "";
+  // MONGO_URL="" keeps a learner's MongoDB out of the tour unless --store mongo asks for a server
+  const env: Record<string, string> = { DB_PATH: join(dataDir, "todo.db"), MONGO_URL: mongoUrl };
   let redis: TestRedis | undefined;
   const cleanUp = async () => {
     await redis?.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    if (mongoUrl) await dropDatabase(mongoUrl);
   };
   try {
     if (target.stage >= 5) env["WORKERS"] = String(options.workers);
@@ -233,7 +241,7 @@ export async function launch(target: Target, options: LaunchOptions): Promise<Ru
       throw error;
     }
   } catch (error) {
-    await cleanUp();
+    await cleanUp().catch(() => {}); // the first error is the one to report
     throw error;
   }
 }
@@ -255,8 +263,6 @@ async function seedOverHttp(url: string, rows: number) {
   };
   await Promise.all(Array.from({ length: 16 }, worker));
 }
-
-export const defaultWorkers = () => availableParallelism();
 
 function startupLine(output: string): string {
   const lines = output.split("\n").map((l) => l.trim());

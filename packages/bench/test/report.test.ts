@@ -5,8 +5,10 @@ import { describe, expect, it } from "vitest";
 import { renderChart } from "../src/chart.js";
 import { fillMarkers, writeDocs } from "../src/docs.js";
 import { prettyJson } from "../src/json.js";
-import { type Run, type TourResults, median, summarize } from "../src/results.js";
+import { DEFAULTS, partialBecause } from "../src/published.js";
+import { type Run, type TourResults, median, readResults, summarize } from "../src/results.js";
 import { SCENARIOS } from "../src/scenarios.js";
+import { SQLITE, type StoreInfo, databaseFor, withDatabase } from "../src/store.js";
 import { textTable } from "../src/table.js";
 
 const targets = [
@@ -83,7 +85,7 @@ function results(withExports = false): TourResults {
     },
     tool: { name: "autocannon", version: "autocannon 9.0.0", why: "test" },
     settings: {
-      store: "sqlite",
+      store: SQLITE,
       durationSec: 5,
       warmupSec: 1,
       connections: 100,
@@ -135,7 +137,7 @@ describe("the rows measured while exports run", () => {
       mkdirSync(join(root, "docs"));
       const paced = results(true);
       paced.runs = paced.runs.map((run) => (run.condition ? { ...run, ratePerSec: 1_000 } : run));
-      writeDocs(paced, root);
+      writeDocs(paced, join(root, "docs"));
       const page = readFileSync(join(root, "docs", "benchmarks.md"), "utf8");
       expect(page).toContain("at a steady 1,000 requests per second over 10 connections");
       expect(page).not.toContain("cannot hold a steady");
@@ -178,7 +180,7 @@ describe("the rows measured while exports run", () => {
         "<!-- bench:value 07 list-during-exports:inline exports -->old<!-- /bench:value --> exports",
       ].join("\n");
       writeFileSync(join(root, "docs", "07-queue.md"), chapter);
-      const written = writeDocs(results(true), root);
+      const written = writeDocs(results(true), join(root, "docs"));
       expect(written.map((f) => f.slice(root.length))).toEqual([
         "/docs/benchmarks/results.json",
         "/docs/benchmarks/chart.svg",
@@ -228,7 +230,7 @@ describe("the rows measured while exports run", () => {
     const root = mkdtempSync(join(tmpdir(), "zto-bench-docs-"));
     try {
       mkdirSync(join(root, "docs"));
-      writeDocs(old, root);
+      writeDocs(old, join(root, "docs"));
       const page = readFileSync(join(root, "docs", "benchmarks.md"), "utf8");
       expect(page).toContain(
         "## GET /todo while exports run (stage 07)\n\nThis run did not measure it (see *Left out of this run* below).",
@@ -299,5 +301,263 @@ describe("the scenarios", () => {
       ["mixed", 2],
       ["create", 2],
     ]);
+  });
+});
+
+/** A window of `seconds` in which not one request was answered. */
+const silent = (round: number, target: string, scenario: string, seconds = 5): Run => ({
+  round,
+  target,
+  scenario,
+  requests: 0,
+  durationSec: seconds,
+  requestsPerSec: 0,
+  p50Ms: null,
+  p99Ms: null,
+  errors: 0,
+  non2xx: 0,
+  noAnswerWithinSec: seconds,
+});
+
+describe("rows that answered nothing in the window", () => {
+  const servers = [
+    { id: "ref-page", label: "raw node:http page", kind: "reference" as const, stage: 0 },
+    { id: "02-memory", label: "02-memory", kind: "stage" as const, stage: 2 },
+    { id: "03-mongo", label: "03-mongo", kind: "stage" as const, stage: 3 },
+  ];
+  const slow = (): TourResults => {
+    const all = [
+      run(1, "ref-page", "list", 50_000),
+      silent(1, "02-memory", "list"),
+      run(1, "03-mongo", "list", 400),
+      silent(1, "02-memory", "mixed"),
+      silent(1, "03-mongo", "mixed"),
+      ...[
+        silent(1, "02-memory", "create"),
+        run(2, "02-memory", "create", 300),
+        run(3, "02-memory", "create", 310),
+      ],
+      ...[
+        silent(1, "03-mongo", "create"),
+        silent(2, "03-mongo", "create"),
+        run(3, "03-mongo", "create", 280),
+      ],
+    ];
+    return {
+      ...results(),
+      targets: servers.map((t) => ({ ...t, scenarios: ["list"], startup: "" })),
+      runs: all,
+      summary: summarize(all, servers),
+    };
+  };
+  const row = (target: string, scenario: string) =>
+    slow().summary.find((r) => r.target === target && r.scenario === scenario)!;
+
+  it("are below 1 / window, without latencies, and the ratios they take part in are bounds", () => {
+    expect(row("02-memory", "list")).toMatchObject({
+      requestsPerSec: 0,
+      p50Ms: null,
+      p99Ms: null,
+      noAnswerWithinSec: 5,
+    });
+    expect(row("02-memory", "list").vsCeiling).toEqual({
+      to: "ref-page",
+      ratio: 0.2 / 50_000,
+      bound: "at-most",
+    });
+    expect(row("03-mongo", "list").vsPrevious).toEqual({ to: "02-memory", ratio: 2_000, bound: "at-least" });
+    expect(row("03-mongo", "mixed").vsPrevious).toBeNull();
+    expect(JSON.stringify(slow())).not.toMatch(/NaN|Infinity/);
+  });
+
+  it("keep the median of the rounds when only some rounds had no answer, and count those", () => {
+    expect(row("02-memory", "create")).toMatchObject({
+      requestsPerSec: 300,
+      p99Ms: 10,
+      roundsWithoutAnswer: 1,
+    });
+    expect(row("02-memory", "create").noAnswerWithinSec).toBeUndefined();
+    expect(row("03-mongo", "create")).toMatchObject({
+      requestsPerSec: 0,
+      roundsWithoutAnswer: 2,
+      noAnswerWithinSec: 5,
+    });
+  });
+
+  it("print what is known in the table and in the chapters' markers", () => {
+    const table = textTable(slow());
+    expect(table).toMatch(
+      /list\s+02-memory\s+< 0\.2 req\/s \(no answer within 5 s\)\s+–\s+–\s+0 \/ 0\s+< 0\.1%/,
+    );
+    expect(table).toMatch(/list\s+03-mongo\s+400\s+1\.00\s+10\.0\s+0 \/ 0\s+> 2000× \(02\)/);
+    expect(table).toMatch(/create\s+02-memory\s+300 \(no answer in 1 of 3 rounds\)/);
+    expect(table).toContain("< 0.2 req/s (no answer within 5 s in 2 of 3 rounds)");
+    const chapter = [
+      "<!-- bench:value 02 list rps -->old<!-- /bench:value -->",
+      "<!-- bench:value 02 list p99 -->old<!-- /bench:value -->",
+      "<!-- bench:value 03 list vs-previous -->old<!-- /bench:value -->",
+    ].join("\n");
+    const warnings: string[] = [];
+    expect(fillMarkers(chapter, slow(), (w) => warnings.push(w)).split("\n")).toEqual([
+      "<!-- bench:value 02 list rps -->< 0.2<!-- /bench:value -->",
+      "<!-- bench:value 02 list p99 -->old<!-- /bench:value -->",
+      "<!-- bench:value 03 list vs-previous -->> 2000×<!-- /bench:value -->",
+    ]);
+    expect(warnings).toEqual([expect.stringContaining("bench:value 02 list p99")]);
+  });
+});
+
+describe("the store of stages 03+", () => {
+  const ferret: StoreInfo = {
+    kind: "mongo",
+    product: "FerretDB",
+    version: "v1.24.2",
+    label: "FerretDB v1.24.2 (MongoDB wire protocol)",
+    from: "throwaway",
+  };
+  const withStage03 = (store: StoreInfo): TourResults => {
+    const r = results();
+    r.settings.store = store;
+    r.targets.push({
+      id: "03-mongo",
+      label: "03-mongo",
+      kind: "stage",
+      stage: 3,
+      scenarios: ["hello"],
+      startup: "",
+    });
+    return r;
+  };
+  const named =
+    "stages 03+ on FerretDB v1.24.2 (MongoDB wire protocol) — not MongoDB (a throwaway server the tour started, a database per stage)";
+
+  it("heads the table and the chart, and FerretDB is never called MongoDB", () => {
+    expect(textTable(withStage03(ferret)).split("\n")[0]).toBe(named);
+    expect(renderChart(withStage03(ferret))).toContain(`class="subtitle">${named}</text>`);
+    expect(textTable(withStage03(SQLITE)).split("\n")[0]).toBe(
+      "stages 03+ on SQLite, a fresh file per stage and round",
+    );
+    const real = {
+      ...ferret,
+      product: "MongoDB" as const,
+      version: "7.0.14",
+      label: "MongoDB 7.0.14",
+      from: "MONGO_URL" as const,
+    };
+    expect(textTable(withStage03(real)).split("\n")[0]).toBe(
+      "stages 03+ on MongoDB 7.0.14 (at MONGO_URL, a database per stage)",
+    );
+    // a tour without stages 03+ names no store
+    const early = results();
+    early.targets = early.targets.filter((t) => t.stage < 3);
+    expect(textTable(early)).toMatch(/^scenario\s+server/);
+  });
+
+  it("is named on the page and beside the numbers quoted in chapters", () => {
+    const root = mkdtempSync(join(tmpdir(), "zto-bench-docs-"));
+    try {
+      writeFileSync(join(root, "01-hello.md"), "<!-- bench:table 01 -->\n<!-- /bench:table -->\n");
+      writeDocs(withStage03(ferret), root);
+      const page = readFileSync(join(root, "benchmarks.md"), "utf8");
+      expect(page).toContain(
+        "**Stages 03 and later ran on FerretDB v1.24.2 (MongoDB wire protocol), not on MongoDB**",
+      );
+      expect(page).toContain("into a database of their own (`zto_bench_03_mongo`, …) on FerretDB v1.24.2");
+      expect(readFileSync(join(root, "01-hello.md"), "utf8")).toContain(
+        `10,000 todos, ${named}; see [Benchmarks]`,
+      );
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("reads older results files, whose store was only a word", () => {
+    const root = mkdtempSync(join(tmpdir(), "zto-bench-old-"));
+    try {
+      const old = { ...results(), settings: { ...results().settings, store: "sqlite" } };
+      writeFileSync(join(root, "results.json"), JSON.stringify(old));
+      expect(readResults(join(root, "results.json")).settings.store).toEqual(SQLITE);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("gives each stage a database of its own on the same server, keeping its credentials working", () => {
+    expect(databaseFor("03-mongo")).toBe("zto_bench_03_mongo");
+    expect(withDatabase("mongodb://127.0.0.1:27017/", "x")).toBe("mongodb://127.0.0.1:27017/x");
+    expect(withDatabase("mongodb://127.0.0.1:27017", "x")).toBe("mongodb://127.0.0.1:27017/x");
+    expect(withDatabase("mongodb://h:1/todo?retryWrites=true&w=majority", "x")).toBe(
+      "mongodb://h:1/x?retryWrites=true&w=majority",
+    );
+    expect(withDatabase("mongodb://me:pw@a:1,b:2/todo", "x")).toBe(
+      "mongodb://me:pw@a:1,b:2/x?authSource=todo",
+    );
+    expect(withDatabase("mongodb+srv://me:pw@db.example.net", "x")).toBe(
+      "mongodb+srv://me:pw@db.example.net/x?authSource=admin",
+    );
+    expect(withDatabase("mongodb://me:pw@h/todo?authSource=admin", "x")).toBe(
+      "mongodb://me:pw@h/x?authSource=admin",
+    );
+    expect(() => withDatabase("postgres://h/db", "x")).toThrow("not a mongodb:// URL");
+  });
+});
+
+describe("which tours rewrite the published docs", () => {
+  const all = ["01-hello", "02-memory", "03-mongo", "07-queue"];
+  const full = (): TourResults => {
+    const r = results();
+    r.settings = { ...r.settings, ...DEFAULTS, store: SQLITE };
+    r.targets = all.map((id) => ({
+      id,
+      label: id,
+      kind: "stage",
+      stage: Number(id.slice(0, 2)),
+      scenarios: [],
+      startup: "",
+    }));
+    return r;
+  };
+
+  it("only a full default tour: every stage and scenario, the default settings, SQLite, nothing lost", () => {
+    expect(partialBecause(full(), {}, all)).toEqual([]);
+    expect(partialBecause(full(), { stages: [1, 2, 3, 7] }, all)).toEqual([]);
+    expect(partialBecause(full(), { scenarios: SCENARIOS.map((s) => s.name) }, all)).toEqual([]);
+    // the page says when the Flask rows are missing, so they do not make a tour partial
+    const noFlask = { ...full(), skipped: [{ id: "flask", reason: "Flask is not installed" }] };
+    expect(partialBecause(noFlask, {}, all)).toEqual([]);
+  });
+
+  it("says why any other tour is partial", () => {
+    expect(partialBecause(full(), { stages: [1, 2], scenarios: ["hello"] }, all)).toEqual([
+      "--stages 01,02",
+      "--scenarios hello",
+    ]);
+    const short = full();
+    short.settings = { ...short.settings, durationSec: 1, rounds: 1, rows: 200 };
+    expect(partialBecause(short, {}, all)).toEqual([
+      "--duration 1, not 4",
+      "--rounds 1, not 3",
+      "--rows 200, not 10,000",
+    ]);
+    const noRedis = full();
+    noRedis.targets = noRedis.targets.filter((t) => t.id !== "07-queue");
+    noRedis.skipped = [{ id: "07-queue", reason: "it needs Redis" }];
+    expect(partialBecause(noRedis, {}, all)).toEqual(["not measured: 07-queue"]);
+    const queueless = {
+      ...full(),
+      skipped: [{ id: "07-queue list-during-exports queue", reason: "no worker" }],
+    };
+    expect(partialBecause(queueless, {}, all)).toEqual(["left out: 07-queue list-during-exports queue"]);
+    const broken = { ...full(), failures: [{ id: "03-mongo", reason: "could not start" }] };
+    expect(partialBecause(broken, {}, all)).toEqual(["1 failure(s)"]);
+    const mongo = full();
+    mongo.settings.store = {
+      kind: "mongo",
+      product: "MongoDB",
+      version: "7.0.14",
+      label: "MongoDB 7.0.14",
+      from: "MONGO_URL",
+    };
+    expect(partialBecause(mongo, {}, all)).toEqual(["--store mongo"]);
   });
 });

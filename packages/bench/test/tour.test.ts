@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,7 +10,30 @@ const bench = new URL("..", import.meta.url).pathname;
 const root = join(bench, "..", "..");
 const docsPage = join(root, "docs", "benchmarks.md");
 const resultsDir = mkdtempSync(join(tmpdir(), "zto-bench-test-"));
+// the docs folder the tours of this file may write to: never the repository's docs/
+const docsDir = join(resultsDir, "docs");
+mkdirSync(docsDir);
 afterAll(() => rmSync(resultsDir, { recursive: true, force: true }));
+
+interface Tour {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+async function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Tour> {
+  const child = spawn(process.execPath, ["dist/cli.js", ...args], {
+    cwd: bench,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: 110_000,
+  });
+  const run: Tour = { status: null, stdout: "", stderr: "" };
+  child.stdout.on("data", (chunk: Buffer) => (run.stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (run.stderr += chunk.toString()));
+  [run.status] = (await once(child, "exit")) as [number | null];
+  return run;
+}
 
 // A real tour, as small as it gets: one round, one second per scenario, the two first stages.
 describe("the benchmark tour (smoke: stages 01 and 02, autocannon, 1 s per scenario)", () => {
@@ -37,7 +60,8 @@ describe("the benchmark tour (smoke: stages 01 and 02, autocannon, 1 s per scena
         "10",
         "--results-dir",
         resultsDir,
-        "--no-docs",
+        "--docs-dir",
+        docsDir,
         "--no-flask",
       ],
       { cwd: bench, stdio: ["ignore", "pipe", "pipe"], timeout: 110_000 },
@@ -83,7 +107,7 @@ describe("the benchmark tour (smoke: stages 01 and 02, autocannon, 1 s per scena
     for (const run of r.runs) {
       expect(run.requests, `${run.target} ${run.scenario}`).toBeGreaterThan(0);
       expect(run.requestsPerSec).toBeGreaterThan(0);
-      expect(run.p99Ms).toBeGreaterThanOrEqual(run.p50Ms);
+      expect(run.p99Ms).toBeGreaterThanOrEqual(run.p50Ms!);
       expect(run.errors + run.non2xx, `${run.target} ${run.scenario} errors`).toBe(0);
     }
   });
@@ -97,10 +121,105 @@ describe("the benchmark tour (smoke: stages 01 and 02, autocannon, 1 s per scena
     expect(list?.vsCeiling?.to).toBe("ref-page");
   });
 
-  it("leaves docs/ alone with --no-docs", () => {
+  it("leaves the docs alone, being partial, and says where its results went and why in its last lines", () => {
+    expect(readdirSync(docsDir)).toEqual([]);
     expect(existsSync(docsPage) ? statSync(docsPage).mtimeMs : undefined).toBe(docsBefore);
     expect(tour.stdout).not.toContain("wrote ");
+    const [results, docs] = tour.stdout.trimEnd().split("\n").slice(-2);
+    expect(results).toMatch(
+      new RegExp(`^results: ${resultsDir}/tour-[\\dTZ-]+\\.json \\(and ${resultsDir}/latest\\.json\\)$`),
+    );
+    expect(docs).toBe(
+      `${docsDir}/ left alone: not a full default tour (--stages 01,02; --duration 1, not 4; --warmup 0, not 1; ` +
+        "--connections 10, not 100; --rounds 1, not 3; --rows 200, not 10,000). Only a full default tour " +
+        "rewrites the published benchmarks; --docs writes them from this run anyway.",
+    );
   });
+});
+
+describe("the docs of a partial tour (stage 01, hello, 1 s)", () => {
+  const short = [
+    "--stages",
+    "01",
+    "--scenarios",
+    "hello",
+    "--duration",
+    "1",
+    "--rounds",
+    "1",
+    "--warmup",
+    "0",
+  ];
+
+  it("are written with --docs, to --docs-dir, saying the tour was partial", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "zto-bench-docs-"));
+    try {
+      const run = await runCli([
+        ...short,
+        "--connections",
+        "10",
+        "--results-dir",
+        dir,
+        "--docs",
+        "--docs-dir",
+        dir,
+      ]);
+      expect(run.status, run.stderr).toBe(0);
+      expect(readdirSync(join(dir, "benchmarks")).sort()).toEqual(["chart.svg", "results.json"]);
+      expect(readFileSync(join(dir, "benchmarks.md"), "utf8")).toContain("| hello | 01-hello |");
+      expect(run.stdout).toContain(`wrote ${dir}/benchmarks.md`);
+      expect(run.stdout.trimEnd().split("\n").at(-1)).toMatch(
+        /^--docs: written from a partial tour \(--stages 01; --scenarios hello; /,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("are never written with --no-docs", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "zto-bench-docs-"));
+    try {
+      const run = await runCli([
+        ...short,
+        "--tool",
+        "autocannon",
+        "--results-dir",
+        dir,
+        "--no-docs",
+        "--docs-dir",
+        dir,
+      ]);
+      expect(run.status, run.stderr).toBe(0);
+      expect(readdirSync(dir).filter((f) => !f.endsWith(".json"))).toEqual([]);
+      expect(run.stdout.trimEnd().split("\n").at(-1)).toBe(`${dir}/ left alone (--no-docs)`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe("the first lines of a tour", () => {
+  it("point to npm run doctor for each optional program it could use and cannot find", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "zto-bench-doctor-"));
+    try {
+      // an empty PATH: no k6, no redis-server (and no REDIS_URL), no Flask
+      const env = { ...process.env, PATH: dir, REDIS_URL: "" };
+      const args = ["--stages", "01,06", "--scenarios", "hello", "--duration", "1", "--rounds", "1"];
+      args.push("--warmup", "0", "--connections", "10", "--results-dir", dir, "--no-docs");
+      const run = await runCli(args, env);
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stderr.split("\n").slice(0, 3)).toEqual([
+        "k6 not found: measuring with the bundled autocannon (--tool wrk uses wrk when installed); see npm run doctor",
+        "redis-server not found: 06-cache skipped (or set REDIS_URL); see npm run doctor",
+        expect.stringMatching(/^skipped flask: /),
+      ]);
+      expect(run.stderr).not.toContain("skipped 06-cache");
+      const results = JSON.parse(readFileSync(join(dir, "latest.json"), "utf8")) as TourResults;
+      expect(results.skipped.map((s) => s.id)).toContain("06-cache");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 const flaskMissing = spawnSync("gunicorn", ["--version"]).error !== undefined;
