@@ -12,8 +12,21 @@ export { describeClusterLifecycle } from "./cluster-lifecycle.js";
 export type { ClusterLifecycleOptions } from "./cluster-lifecycle.js";
 export { describeClusterStartUp } from "./cluster-start-up.js";
 export type { ClusterStartUpOptions } from "./cluster-start-up.js";
-export { describeClusterProcess } from "./cluster-process.js";
-export type { ClusterProcessOptions } from "./cluster-process.js";
+export { describeServerProcess } from "./server-process.js";
+export type { ServerProcessOptions } from "./server-process.js";
+export { describeSqliteFile } from "./sqlite-file.js";
+export type { SqliteFileOptions, SqlitePlans, SqliteStoreLike } from "./sqlite-file.js";
+export { describeFirstPageCache } from "./first-page-cache.js";
+export type {
+  FirstPageCacheLike,
+  FirstPageCacheOptions,
+  FirstPageCacheSettings,
+  Served,
+} from "./first-page-cache.js";
+export { describeCachedFirstPage } from "./cached-first-page.js";
+export type { CachedFirstPageOptions, CacheWorker, CountingStore } from "./cached-first-page.js";
+export { describeClusterCache } from "./cluster-cache.js";
+export type { ClusterCacheOptions } from "./cluster-cache.js";
 export { describeOnMongo, withDatabase } from "./on-mongo.js";
 export type { OnMongoOptions } from "./on-mongo.js";
 export { describeMongoExplain } from "./mongo-explain.js";

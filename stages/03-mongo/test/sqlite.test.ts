@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { expectError, inProcess } from "@zero-to-one/contract";
+import { describeSqliteFile } from "@zero-to-one/contract";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,20 +8,16 @@ import { createApp } from "../src/app.js";
 import { seededTodos } from "../src/seed-data.js";
 import { createSqliteStore } from "../src/sqlite-store.js";
 
-const dir = mkdtempSync(join(tmpdir(), "zto-03-sqlite-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+describeSqliteFile("03-mongo", {
+  level: 3,
+  open: createSqliteStore,
+  seededTodos,
+  app: (store) => createApp({ store }),
+});
 
-describe("the SQLite store", () => {
-  it("creates DB_PATH's folder when it is missing and writes in WAL mode", async () => {
-    const path = join(dir, "a", "b", "todo.db");
-    const store = createSqliteStore(path);
-    await store.add("on disk");
-    await store.close();
-    const db = new Database(path, { readonly: true });
-    expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
-    expect(db.prepare("SELECT content FROM todos").all()).toEqual([{ content: "on disk" }]);
-    db.close();
-  });
+describe("03-mongo: what the SQLite store does not have yet", () => {
+  const dir = mkdtempSync(join(tmpdir(), "zto-03-sqlite-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("has no index on created_at yet: every page sorts the whole table (the lesson of stage 04)", async () => {
     const path = join(dir, "plan.db");
@@ -35,50 +31,5 @@ describe("the SQLite store", () => {
       .map((row) => row.detail);
     db.close();
     expect(plan).toContain("USE TEMP B-TREE FOR ORDER BY");
-  });
-
-  it("answers 503, not 500, when another process holds the write lock too long", async () => {
-    const path = join(dir, "busy.db");
-    const store = createSqliteStore(path, { busyTimeoutMs: 50 });
-    const other = new Database(path);
-    other.exec("BEGIN IMMEDIATE");
-    try {
-      const res = await inProcess(createApp({ store })).request("/todo", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ content: "blocked" }),
-      });
-      await expectError(res, 503, /busy/);
-      expect(res.headers.get("retry-after")).toBe("1");
-    } finally {
-      other.exec("ROLLBACK");
-      other.close();
-      await store.close();
-    }
-  });
-
-  it("answers /healthz with 503 once the database is gone", async () => {
-    const store = createSqliteStore(":memory:");
-    const app = createApp({ store });
-    expect((await app.request("/healthz")).status).toBe(200);
-    await store.close();
-    const res = await app.request("/healthz");
-    expect(res.status).toBe(503);
-    expect(await res.json()).toMatchObject({
-      status: "unavailable",
-      checks: { sqlite: expect.stringMatching(/^down/) },
-    });
-  });
-
-  it("seeds in one transaction, newest first with distinct created_at", async () => {
-    const store = createSqliteStore(":memory:");
-    const progress: number[] = [];
-    await store.insertSeeded(seededTodos(25_000, 1_700_000_000), (done) => progress.push(done));
-    expect(progress).toEqual([10_000, 20_000, 25_000]);
-    expect(await store.countSeeded()).toBe(25_000);
-    const [first, second] = await store.list({ start: 0, limit: 2 });
-    expect(first).toMatchObject({ content: "seeded todo 25000 of 25000", created_at: 1_700_000_000 });
-    expect(second!.created_at).toBe(1_699_999_999);
-    await store.close();
   });
 });

@@ -1,7 +1,8 @@
-import { describeClusterProcess } from "@zero-to-one/contract";
+import { describeServerProcess } from "@zero-to-one/contract";
 import { stageDir, startCluster } from "./cluster.js";
 
-describeClusterProcess({
+describeServerProcess("05-cluster", {
+  level: 4,
   stageDir,
   startCluster,
   startUpLine:

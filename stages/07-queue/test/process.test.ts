@@ -1,7 +1,9 @@
-import { describeClusterProcess } from "@zero-to-one/contract";
-import { REDIS_URL, stageDir, startCluster } from "./cluster.js";
+import { describeServerProcess } from "@zero-to-one/contract";
+import { REDIS_URL, redis, stageDir, startCluster } from "./cluster.js";
 
-describeClusterProcess({
+// without redis-server, REDIS_URL is an address where nothing listens: the cache is bypassed
+describeServerProcess(redis ? "07-queue" : "07-queue (no Redis: cache bypassed)", {
+  level: 4,
   stageDir,
   startCluster,
   env: { REDIS_URL },

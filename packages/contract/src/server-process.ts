@@ -1,31 +1,35 @@
-import { freePort, type Cluster } from "@zero-to-one/test-kit";
+import { freePort, startServer, type Cluster } from "@zero-to-one/test-kit";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
-export interface ClusterProcessOptions {
-  /** The stage folder, with dist/server.js, dist/seed.js and dist/explain.js built. */
+export interface ServerProcessOptions {
+  /** 3 — the server and `npm run seed`; 4 — also `npm run explain` (the index's plans). */
+  level: 3 | 4;
+  /** The stage folder, with dist/server.js, dist/seed.js (and at level 4 dist/explain.js) built. */
   stageDir: string;
-  /** Starts the stage's built cluster as a real process with 2 workers, `env` on top of its defaults. */
-  startCluster: (env?: Record<string, string>) => Promise<Cluster>;
-  /** The start-up line the stage prints for a SQLite file named restart.db and 2 workers. */
+  /** The start-up line the stage prints for a SQLite file named restart.db. */
   startUpLine: RegExp;
+  /**
+   * 05+: starts the stage's built cluster as a real process with 2 workers, `env` on top of its
+   * defaults. Without it the stage is one process, and the suite runs its dist/server.js.
+   */
+  startCluster?: (env: Record<string, string>) => Promise<Cluster>;
   /** Extra environment for every process, e.g. the throwaway REDIS_URL of a stage with a cache. */
   env?: Record<string, string>;
 }
 
 /**
- * A clustered stage's processes (05 and after): todos survive a restart, MONGO_URL mistakes stop
- * start-up with a clear reason, and the `npm run seed` and `npm run explain` scripts.
+ * A stage's processes (03 and after): todos survive a restart, MONGO_URL mistakes stop start-up
+ * with a clear reason, and the `npm run seed` and (level 4) `npm run explain` scripts.
  */
-export function describeClusterProcess({
-  stageDir: cwd,
-  startCluster,
-  startUpLine,
-  env: stageEnv = {},
-}: ClusterProcessOptions) {
+export function describeServerProcess(
+  label: string,
+  { level, stageDir: cwd, startUpLine, startCluster, env: stageEnv = {} }: ServerProcessOptions,
+) {
+  const start = startCluster ?? ((env: Record<string, string>) => startServer({ cwd, env }));
   const dir = mkdtempSync(join(tmpdir(), "zto-process-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -49,10 +53,10 @@ export function describeClusterProcess({
     }
   };
 
-  describe("the server process", () => {
+  describe(`${label}: the server process`, () => {
     it("keeps todos across a restart, which stage 02 could not", async () => {
       const env = { DB_PATH: join(dir, "restart.db"), MONGO_URL: "", ...stageEnv };
-      const first = await startCluster(env);
+      const first = await start(env);
       expect(first.output()).toMatch(startUpLine);
       const res = await fetch(`${first.url}/todo`, {
         method: "POST",
@@ -61,7 +65,7 @@ export function describeClusterProcess({
       const todo = await res.json();
       expect(await first.stop()).toBe(0);
 
-      const second = await startCluster(env);
+      const second = await start(env);
       expect(await (await fetch(`${second.url}/todo/${(todo as { id: string }).id}`)).json()).toEqual(todo);
       expect(await second.stop()).toBe(0);
     });
@@ -79,24 +83,39 @@ export function describeClusterProcess({
       expect(run.stderr.trim().split("\n")).toHaveLength(1);
     });
 
-    it("stops with exit code 1 and the reason when MongoDB does not answer at MONGO_URL", async () => {
+    const unanswered = async (env: Record<string, string> = {}) => {
       const port = await freePort(); // nothing listens there
-      const run = spawnSync(process.execPath, ["dist/server.js"], {
+      return spawnSync(process.execPath, ["dist/server.js"], {
         cwd,
-        env: { ...process.env, MONGO_URL: `mongodb://127.0.0.1:${port}/todo`, WORKERS: "2", ...stageEnv },
+        env: { ...process.env, MONGO_URL: `mongodb://127.0.0.1:${port}/todo`, ...env, ...stageEnv },
         encoding: "utf8",
       });
-      expect(run.status).toBe(1);
-      // one line from each worker that got as far as trying, then the primary gives up
-      const reasons = run.stderr.trim().split("\n");
-      expect(reasons.length).toBeGreaterThanOrEqual(1);
-      for (const line of reasons) expect(line).toMatch(/^cannot open MongoDB \(MONGO_URL\): .*ECONNREFUSED/);
-      expect(run.stdout).toMatch(/a worker failed to start .*: stopping/);
-      expect(run.stdout).not.toMatch(/listening/);
-    });
+    };
+
+    if (startCluster) {
+      it("stops with exit code 1 and the reason when MongoDB does not answer at MONGO_URL", async () => {
+        const run = await unanswered({ WORKERS: "2" });
+        expect(run.status).toBe(1);
+        // one line from each worker that got as far as trying, then the primary gives up
+        const reasons = run.stderr.trim().split("\n");
+        expect(reasons.length).toBeGreaterThanOrEqual(1);
+        for (const line of reasons)
+          expect(line).toMatch(/^cannot open MongoDB \(MONGO_URL\): .*ECONNREFUSED/);
+        expect(run.stdout).toMatch(/a worker failed to start .*: stopping/);
+        expect(run.stdout).not.toMatch(/listening/);
+      });
+    } else {
+      it("stops with one clear line when MongoDB does not answer at MONGO_URL", async () => {
+        const run = await unanswered();
+        expect(run.status).toBe(1);
+        expect(run.stderr.trim()).toMatch(/^cannot open MongoDB \(MONGO_URL\): .*ECONNREFUSED/);
+        expect(run.stderr.trim().split("\n")).toHaveLength(1);
+        expect(run.stdout).not.toMatch(/listening/);
+      });
+    }
   });
 
-  describe("npm run seed", () => {
+  describe(`${label}: npm run seed`, () => {
     it("fills the store with a progress bar, idempotently, keeping todos made through the API unless --reset", async () => {
       const dbPath = join(dir, "seed.db");
       const first = seed(dbPath, "--count", "1500");
@@ -105,7 +124,7 @@ export function describeClusterProcess({
 
       expect(seed(dbPath, "--count", "1500").out).toMatch(/already holds 1,500 seeded todos/);
 
-      const server = await startCluster({ DB_PATH: dbPath });
+      const server = await start({ DB_PATH: dbPath, MONGO_URL: "", ...stageEnv });
       try {
         expect(await countTodos(server.url)).toBe(1500);
         const mine = await fetch(`${server.url}/todo`, {
@@ -135,24 +154,26 @@ export function describeClusterProcess({
     });
   });
 
-  describe("npm run explain", () => {
-    it("prints the first page's plan without the index (a sort) and with it (an index walk)", () => {
-      const dbPath = join(dir, "explain.db");
-      expect(seed(dbPath, "--count", "3000").code).toBe(0);
-      const run = spawnSync(process.execPath, ["dist/explain.js"], {
-        cwd,
-        env: { ...process.env, DB_PATH: dbPath, MONGO_URL: "", ...stageEnv },
-        encoding: "utf8",
+  if (level >= 4) {
+    describe(`${label}: npm run explain`, () => {
+      it("prints the first page's plan without the index (a sort) and with it (an index walk)", () => {
+        const dbPath = join(dir, "explain.db");
+        expect(seed(dbPath, "--count", "3000").code).toBe(0);
+        const run = spawnSync(process.execPath, ["dist/explain.js"], {
+          cwd,
+          env: { ...process.env, DB_PATH: dbPath, MONGO_URL: "", ...stageEnv },
+          encoding: "utf8",
+        });
+        expect(run.status, run.stderr).toBe(0);
+        expect(run.stdout).toMatch(/3,000 todos/);
+        expect(run.stdout).toMatch(
+          /without the index[^\n]*\n\s+SCAN todos\n\s+USE TEMP B-TREE FOR ORDER BY\n\s+median/,
+        );
+        expect(run.stdout).toMatch(
+          /with the index todos_newest_first:\n\s+SCAN todos USING INDEX todos_newest_first\n/,
+        );
+        expect(run.stdout).toMatch(/by offset \(start=2990\)[\s\S]*by cursor/);
       });
-      expect(run.status, run.stderr).toBe(0);
-      expect(run.stdout).toMatch(/3,000 todos/);
-      expect(run.stdout).toMatch(
-        /without the index[^\n]*\n\s+SCAN todos\n\s+USE TEMP B-TREE FOR ORDER BY\n\s+median/,
-      );
-      expect(run.stdout).toMatch(
-        /with the index todos_newest_first:\n\s+SCAN todos USING INDEX todos_newest_first\n/,
-      );
-      expect(run.stdout).toMatch(/by offset \(start=2990\)[\s\S]*by cursor/);
     });
-  });
+  }
 }

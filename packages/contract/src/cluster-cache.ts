@@ -1,0 +1,133 @@
+import { form, type Cluster, type TestRedis } from "@zero-to-one/test-kit";
+import { spawnSync } from "node:child_process";
+import { afterAll, describe, expect, it } from "vitest";
+import type { Todo } from "./todo-shape.js";
+
+type Page = { data: Todo[] };
+
+export interface ClusterCacheOptions {
+  /** The stage folder, with dist/server.js and dist/seed.js built. */
+  stageDir: string;
+  /** Starts the stage's built cluster as a real process with 2 workers, `env` on top of its defaults. */
+  startCluster: (env?: Record<string, string>) => Promise<Cluster>;
+  /** A fresh SQLite file path. */
+  freshDbPath: () => string;
+  /**
+   * The Redis the stage's test processes use, or undefined when there is none: the stage's test
+   * fixture has then printed its one `skipped:` line, and this suite is skipped.
+   */
+  redis: TestRedis | undefined;
+  /** What the start-up line says about the cache. */
+  startUpLine: RegExp;
+}
+
+/**
+ * The first-page cache on the stage's real cluster (2 worker processes, real Redis): one store read
+ * for a stampede, every write read back at once, `npm run seed` invalidating, and a Redis outage.
+ */
+export function describeClusterCache(
+  label: string,
+  { stageDir, startCluster, freshDbPath, redis, startUpLine }: ClusterCacheOptions,
+) {
+  let cluster: Cluster | undefined;
+  const dbPath = freshDbPath();
+  afterAll(async () => {
+    if (cluster) expect(await cluster.stop()).toBe(0);
+  });
+
+  describe.skipIf(!redis)(
+    `${label}: the cache on the real cluster (2 worker processes, real Redis)`,
+    { timeout: 60_000 },
+    () => {
+      const get = async (path: string) => {
+        const res = await fetch(cluster!.url + path);
+        return { status: res.status, cache: res.headers.get("x-cache"), body: await res.text() };
+      };
+      const create = async (content: string) => {
+        const res = await fetch(`${cluster!.url}/todo`, form(content));
+        expect(res.status).toBe(201);
+        return (await res.json()) as Todo;
+      };
+
+      it("starts with the cache in use on every worker", async () => {
+        cluster = await startCluster({ REDIS_URL: redis!.url, DB_PATH: dbPath });
+        expect(cluster.output()).toMatch(startUpLine);
+        for (let i = 0; i < 15; i++) await create(`todo ${i}`);
+      });
+
+      it("200 concurrent requests for a cold first page: exactly one of them read the store", async () => {
+        await create("makes the first page cold"); // a write empties the cache
+        const answers = await Promise.all(Array.from({ length: 200 }, () => get("/todo")));
+        expect(answers.every((a) => a.status === 200)).toBe(true);
+        expect(new Set(answers.map((a) => a.body)).size).toBe(1);
+        expect(answers.filter((a) => a.cache === "miss")).toHaveLength(1);
+        expect(answers.filter((a) => a.cache === "hit")).toHaveLength(199);
+      });
+
+      it("reads every write back at once, whichever worker answers the write and the read", async () => {
+        for (let round = 0; round < 20; round++) {
+          const todo = await create(`round ${round}`);
+          for (let read = 0; read < 3; read++) {
+            const page = JSON.parse((await get("/todo")).body) as Page;
+            expect(page.data[0]?.id, `round ${round}, read ${read}`).toBe(todo.id);
+          }
+          const finished = await fetch(`${cluster!.url}/todo/${todo.id}/finish`, { method: "PUT" });
+          expect(finished.status).toBe(200);
+          expect((JSON.parse((await get("/todo")).body) as Page).data[0]!.is_finished).toBe(true);
+          expect((await fetch(`${cluster!.url}/todo/${todo.id}`, { method: "DELETE" })).status).toBe(204);
+          expect((JSON.parse((await get("/todo")).body) as Page).data.map((t) => t.id)).not.toContain(
+            todo.id,
+          );
+        }
+      });
+
+      it("`npm run seed` while the server runs drops the cached page too: the next read shows the seed", async () => {
+        await get("/todo");
+        expect((await get("/todo")).cache).toBe("hit");
+        const seed = spawnSync(process.execPath, ["dist/seed.js", "--count", "50", "--reset"], {
+          cwd: stageDir,
+          env: { ...process.env, DB_PATH: dbPath, MONGO_URL: "", REDIS_URL: redis!.url },
+          encoding: "utf8",
+        });
+        expect(seed.status, seed.stderr).toBe(0);
+        expect(seed.stdout).toMatch(/cache: first page invalidated/);
+        const after = await get("/todo");
+        expect(after.cache).toBe("miss");
+        const seeded = (JSON.parse(after.body) as Page).data;
+        expect(seeded).toHaveLength(10);
+        expect(seeded.every((t) => t.content.startsWith("seeded todo"))).toBe(true);
+      });
+
+      it("keeps answering while Redis is down (bypass, healthz degraded), then uses the cache again", async () => {
+        if (!redis!.kill || !redis!.start) return; // a user-given REDIS_URL cannot be killed
+        await redis!.kill();
+        const noticed = Date.now() + 5_000;
+        while ((await fetch(`${cluster!.url}/healthz?require=redis`)).status !== 503) {
+          expect(Date.now(), "healthz?require=redis never answered 503").toBeLessThan(noticed);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        // both workers must have noticed: every answer is a bypass, none an error
+        await new Promise((r) => setTimeout(r, 200));
+        const during = await Promise.all(Array.from({ length: 50 }, () => get("/todo")));
+        expect(during.map((a) => `${a.status} ${a.cache}`)).toEqual(Array(50).fill("200 bypass"));
+        const health = await fetch(`${cluster!.url}/healthz`);
+        expect(health.status).toBe(200);
+        expect(await health.json()).toMatchObject({ status: "degraded" });
+        const written = await create("written while Redis was down");
+
+        await redis!.start();
+        const deadline = Date.now() + 10_000;
+        let hits = 0;
+        while (hits < 10 && Date.now() < deadline) {
+          const answer = await get("/todo");
+          expect(answer.status).toBe(200);
+          expect((JSON.parse(answer.body) as Page).data[0]!.id).toBe(written.id);
+          hits = answer.cache === "hit" ? hits + 1 : 0;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        expect(hits).toBe(10);
+        expect((await fetch(`${cluster!.url}/healthz?require=redis`)).status).toBe(200);
+      });
+    },
+  );
+}
