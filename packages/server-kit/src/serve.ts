@@ -1,7 +1,8 @@
 import { serve } from "@hono/node-server";
-import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { Server, ServerResponse } from "node:http";
 import { Server as NetServer } from "node:net";
 import { SECURITY_HEADERS } from "./security-headers.js";
+import { trackedResponse } from "./tracked-response.js";
 
 export interface ServeOptions {
   /** A Hono app's `fetch`. */
@@ -50,28 +51,21 @@ export function serveGracefully(options: ServeOptions): Promise<RunningServer> {
     exit = (code) => process.exit(code),
     headers = SECURITY_HEADERS,
   } = options;
-  const headerList = Object.entries(headers);
   const inFlight = new Set<ServerResponse>();
   let closing: Promise<void> | undefined;
+  // every response carries `headers`, and from shutdown on tells its client the connection is going away
+  const ServerResponse = trackedResponse(headers, { inFlight, closing: () => closing !== undefined });
 
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: options.fetch, port: options.port, hostname: options.hostname }) as Server;
-
-    // runs before the app's own listener, so these headers are set before any response is written
-    server.prependListener("request", (_req: IncomingMessage, res: ServerResponse) => {
-      for (const [name, value] of headerList) res.setHeader(name, value);
-      inFlight.add(res);
-      if (closing) res.setHeader("Connection", "close");
-      res.once("close", () => {
-        inFlight.delete(res);
-        if (closing && ![...inFlight].some((other) => other.socket === res.socket)) res.socket?.end();
-      });
-    });
+    const server = serve({
+      fetch: options.fetch,
+      port: options.port,
+      hostname: options.hostname,
+      serverOptions: { ServerResponse },
+    }) as Server;
 
     const close = () => {
       closing ??= new Promise<void>((done) => {
-        // in-flight responses that have not started yet tell the client this socket is going away
-        for (const res of inFlight) if (!res.headersSent) res.setHeader("Connection", "close");
         // http.Server#close would also drop idle keep-alive sockets at once, racing any request a
         // client has already put on the wire: a reset it cannot tell from a crash. So stop
         // accepting first, answer what still arrives on open sockets with `Connection: close`,

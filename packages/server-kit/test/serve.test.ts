@@ -43,6 +43,17 @@ describe("serveGracefully", () => {
     }
   });
 
+  it("leaves a header the route set itself as it is, and adds the others", async () => {
+    const server = await start();
+    try {
+      const res = await fetch(`${server.url}/page`);
+      expect(res.headers.get("content-security-policy")).toBe("default-src 'self'");
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    } finally {
+      await server.stop();
+    }
+  });
+
   it("lets a slow request in flight at SIGTERM finish with its full response, then exits 0", async () => {
     const server = await start();
     const slow = get(`${server.url}/slow?ms=600`);
