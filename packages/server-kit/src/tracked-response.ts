@@ -18,8 +18,8 @@ type Headers = OutgoingHttpHeaders | OutgoingHttpHeader[];
  * The server's own response class (node:http's `ServerResponse` option): it adds `headers` to every
  * response as its head is written, and keeps the set of responses in flight for graceful shutdown.
  * Doing this in the class, not in a "request" listener with `res.setHeader()` and `res.once()`,
- * costs a request less: `writeHead` gets one plain header object, which Node writes as it is,
- * instead of merging headers set one by one before it (measured in docs/01-hello.md).
+ * saves most of what the headers cost a request: `writeHead` gets one list that Node writes as it
+ * is, instead of merging headers set one by one before it (measured in docs/framework-cost.md).
  */
 export function trackedResponse(
   headers: Readonly<Record<string, string>>,
