@@ -194,6 +194,9 @@ ${s.rows.toLocaleString("en-US")} todos in every response; from stage 03 on, \`l
   core. It steals CPU from the server it measures, most for the fastest servers, so the ceilings
   are lower than on a separate load machine. Compare rows with each other, not with numbers
   measured elsewhere.
+- After each load the tour waited until the server answered quickly again, so no measurement paid
+  for the requests the last one left in flight: \`GET /index\`, and from stage 03 on \`GET /healthz\`,
+  which pings the store through the stage's own connections, up to 60 s (a line says when it gave up).
 - After the last scenario each server was stopped with SIGTERM and had to exit with 0.
 
 What each server said when it started (its URL, store and workers):

@@ -42,23 +42,29 @@ export interface TourOptions {
 }
 
 /**
- * Waits until the server answers /index quickly again. A load tool stops sending when its time is
- * up, but the server may still be working through the requests already in flight (100 slow list
- * requests can take seconds); the next measurement must not pay for them.
+ * Waits until the server answers quickly again. A load tool stops sending when its time is up, but
+ * the server may still be working through the requests already in flight (100 slow list requests
+ * can take seconds); the next measurement must not pay for them. Stages 03+ are asked /healthz,
+ * which pings the store through the same connection pool: /index never touches the store, so it
+ * answers at once while a database still works through the queries of the last scenario.
  */
-async function settle(url: string, timeoutMs = 60_000) {
+async function settle(url: string, target: Target, timeoutMs = SETTLE_MS): Promise<boolean> {
+  const path = target.kind === "stage" && target.stage >= 3 ? "/healthz" : "/index";
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const started = Date.now();
     try {
-      await (await fetch(`${url}/index`)).arrayBuffer();
-      if (Date.now() - started < 50) return;
+      await (await fetch(`${url}${path}`)).arrayBuffer();
+      if (Date.now() - started < 50) return true;
     } catch {
       // busy or resetting connections; try again
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  return false;
 }
+
+const SETTLE_MS = 60_000;
 
 /** Seconds a launch takes besides the load itself: seeding, start-up, reading the facts. */
 function launchEstimate(target: Target, rows: number): number {
@@ -175,6 +181,13 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
   process.once("SIGINT", interrupt);
   let done = 0;
   progress.update(0, "starting");
+  const calm = async (running: Running, target: Target, after: string) => {
+    if (!(await settle(running.url, target))) {
+      log(
+        `${target.id} was still busy ${SETTLE_MS / 1000} s after ${after}; the next measurement shares the time with it`,
+      );
+    }
+  };
   // a result, not a failure: the server is slower than the window at this load
   const noAnswer = (what: string, round: number, connections: number) =>
     log(
@@ -207,7 +220,7 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
     try {
       if (condition === setup.conditions[0] && options.warmupSec > 0) {
         await autocannonTool.run({ ...load, durationSec: options.warmupSec });
-        await settle(running.url);
+        await calm(running, target, `the ${scenario.name} warm-up`);
       }
       const measured = await measureDuringExports({
         condition,
@@ -218,7 +231,7 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
         rows: running.facts.rows,
         measure: () => options.tool.run({ ...load, durationSec: options.durationSec }),
       });
-      await settle(running.url);
+      await calm(running, target, `the ${scenario.name} ${condition} load`);
       const { measurement, exportsCompleted, exportErrors, firstExportError } = measured;
       if (condition !== "idle" && exportsCompleted === 0) {
         throw new Error(
@@ -315,11 +328,11 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
           try {
             if (options.warmupSec > 0) {
               await autocannonTool.run({ ...load, durationSec: options.warmupSec });
-              await settle(running.url);
+              await calm(running, target, `the ${name} warm-up`);
             }
             const measured = await options.tool.run({ ...load, durationSec: options.durationSec });
-            await settle(running.url);
             if (measured.requests === 0) noAnswer(`${target.id} ${name}`, round, options.connections);
+            await calm(running, target, `the ${name} load`);
             runs.push(
               measuredRun(measured, options.durationSec, { round, target: target.id, scenario: name }),
             );

@@ -24,16 +24,29 @@ const fixtures = join(bench, "test", "fixtures");
 const tmp = mkdtempSync(join(tmpdir(), "zto-bench-slow-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** A stages folder with stage-like servers built from the fixtures: "02-slow", "01-broken". */
-function stagesDir(stages: Record<string, string>): string {
-  const dir = join(tmp, "stages");
+/** A stages folder with stage-like servers built from the fixtures: "02-slow", "01-broken", … */
+function stagesDir(folder: string, stages: Record<string, string>): string {
+  const dir = join(tmp, folder);
   for (const [name, fixture] of Object.entries(stages)) {
     mkdirSync(join(dir, name, "dist"), { recursive: true });
     writeFileSync(join(dir, name, "package.json"), JSON.stringify({ name, type: "module" }));
     copyFileSync(join(fixtures, fixture), join(dir, name, "dist", "server.js"));
+    copyFileSync(join(fixtures, "seed-nothing.mjs"), join(dir, name, "dist", "seed.js"));
   }
   return dir;
 }
+
+const quickTour = {
+  tool: autocannonTool,
+  toolWhy: "test",
+  durationSec: 1,
+  warmupSec: 0,
+  connections: 10,
+  rounds: 1,
+  rows: 20,
+  workers: 1,
+  flask: false,
+};
 
 // A deliberately slow server (GET /todo answers after 2 s) measured for 1 s by a real load tool:
 // the row is a result, "< 1 req/s", while a server that cannot start is still a failure.
@@ -42,18 +55,10 @@ describe("a stage too slow for the window (a slow fixture stage, autocannon, 1 s
   const lines: string[] = [];
   beforeAll(async () => {
     results = await runTour({
-      tool: autocannonTool,
-      toolWhy: "test",
+      ...quickTour,
       stages: [1, 2],
       scenarios: ["hello", "list"],
-      durationSec: 1,
-      warmupSec: 0,
-      connections: 10,
-      rounds: 1,
-      rows: 20,
-      workers: 1,
-      flask: false,
-      stagesDir: stagesDir({ "01-broken": "broken-stage.mjs", "02-slow": "slow-stage.mjs" }),
+      stagesDir: stagesDir("stages", { "01-broken": "broken-stage.mjs", "02-slow": "slow-stage.mjs" }),
       log: (line) => lines.push(line),
     });
   }, 90_000);
@@ -100,6 +105,29 @@ describe("a stage too slow for the window (a slow fixture stage, autocannon, 1 s
     expect(page).toContain("| list | 02-slow | < 1 req/s (no answer within 1 s) | – | – | 0 / 0 |  | < ");
     expect(page).toContain("- **< 1 req/s (no answer within 1 s)**: not one request was answered");
   });
+});
+
+// A store still busy with the last scenario's queries must not turn the next scenario into "no
+// answer": the tour waits until the store answers /healthz quickly, not just /index.
+describe("a store still busy after a scenario (a fixture whose store does one thing at a time)", () => {
+  it("is waited for, so the next scenario measures itself", async () => {
+    const lines: string[] = [];
+    const results = await runTour({
+      ...quickTour,
+      stages: [3],
+      // 10 pages left in flight hold the store for 1.5 s: longer than create's 1 s window
+      scenarios: ["list", "create"],
+      stagesDir: stagesDir("queued", { "03-queued": "queued-store-stage.mjs" }),
+      log: (line) => lines.push(line),
+    });
+    expect(results.failures).toEqual([]);
+    const runs = results.runs.filter((r) => r.target === "03-queued");
+    expect(runs.map((r) => [r.scenario, r.requests > 0])).toEqual([
+      ["list", true],
+      ["create", true],
+    ]);
+    expect(lines.filter((l) => l.includes("no answer"))).toEqual([]);
+  }, 60_000);
 });
 
 // The same on a real stage: stage 02 answers every todo on every request, and at 10,000 todos and
