@@ -29,6 +29,17 @@ export function text(fallback: string): Setting<string> {
   return (_name, raw) => (raw === undefined || raw === "" ? fallback : raw);
 }
 
+/** One of a few words, e.g. `oneOf(["refresh", "invalidate"])`; the first is the default. */
+export function oneOf<const T extends string>(choices: readonly [T, ...T[]]): Setting<T> {
+  return (name, raw) => {
+    if (raw === undefined || raw === "") return choices[0];
+    if (!(choices as readonly string[]).includes(raw)) {
+      throw new ConfigError(`${name}=${JSON.stringify(raw)} is not valid: expected ${choices.join(" or ")}`);
+    }
+    return raw as T;
+  };
+}
+
 export function optionalUrl(protocols: readonly string[]): Setting<string | undefined> {
   return (name, raw) => {
     if (raw === undefined || raw === "") return undefined;

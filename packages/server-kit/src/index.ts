@@ -1,4 +1,13 @@
-export { ConfigError, integer, optionalUrl, port, readConfig, readConfigOrExit, text } from "./config.js";
+export {
+  ConfigError,
+  integer,
+  oneOf,
+  optionalUrl,
+  port,
+  readConfig,
+  readConfigOrExit,
+  text,
+} from "./config.js";
 export type { ConfigOf, Setting } from "./config.js";
 export { ApiError, jsonError, notFound, onError } from "./errors.js";
 export { serveGracefully } from "./serve.js";
