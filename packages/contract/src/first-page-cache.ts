@@ -6,6 +6,12 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 
 type RedisClient = ReturnType<typeof createClient>;
 
+/** What a write does to the page in Redis: drops it, or stores the new one (stage 06's CACHE_ON_WRITE). */
+export type WriteMode = "invalidate" | "refresh";
+
+/** After a write, how the next read gets the page: rebuilt from the store, or already in Redis. */
+export const afterWrite = { invalidate: "miss", refresh: "hit" } as const;
+
 /** A first page and how it was obtained (the `X-Cache` header). */
 export interface Served {
   body: string;
@@ -21,6 +27,7 @@ export interface FirstPageCacheSettings {
   staleMs?: number;
   l1MaxAgeMs?: number;
   ackTimeoutMs?: number;
+  onWrite?: WriteMode;
   random?: () => number;
   now?: () => number;
   log?: (line: string) => void;
@@ -78,6 +85,21 @@ function source(initial: string) {
       let resolve = () => {};
       const promise = new Promise<void>((r) => (resolve = r));
       held = { promise, resolve };
+    },
+    /** Holds only the next read, until the function it returns is called. */
+    holdOne: () => {
+      src.hold();
+      const one = held!;
+      const load = src.load;
+      src.load = async () => {
+        src.load = load;
+        held = undefined;
+        src.reads++;
+        const page = src.page;
+        await one.promise;
+        return page;
+      };
+      return one.resolve;
     },
     release: () => {
       held?.resolve();
@@ -197,38 +219,45 @@ export async function describeFirstPageCache(
       await client.close();
     });
 
-    it("after invalidate() the very next read shows the write (read-your-write in one worker)", async () => {
-      const src = source("v1");
-      const cache = await worker({ load: src.load, namespace: namespace() });
-      await cache.read();
-      await cache.read(); // now in L1 too
-      src.page = "v2";
-      expect((await cache.read()).body).toBe("v1"); // the cache does not know yet
-      await cache.invalidate();
-      expect(await cache.read()).toEqual({ body: "v2", cache: "miss" });
-    });
+    it.each(["invalidate", "refresh"] as const)(
+      "after invalidate() the very next read shows the write (read-your-write in one worker; %s)",
+      async (onWrite) => {
+        const src = source("v1");
+        const cache = await worker({ load: (...args) => src.load(...args), namespace: namespace(), onWrite });
+        await cache.read();
+        await cache.read(); // now in L1 too
+        src.page = "v2";
+        expect((await cache.read()).body).toBe("v1"); // the cache does not know yet
+        await cache.invalidate();
+        expect(await cache.read()).toEqual({ body: "v2", cache: afterWrite[onWrite] });
+        expect(src.reads).toBe(2); // the write's refresh or the next read's rebuild, not both
+      },
+    );
 
-    it("a write is acknowledged only once every worker has dropped its L1 (pub/sub, not expiry)", async () => {
-      const ns = namespace();
-      const src = source("v1");
-      // L1 and the TTL are a minute long here: only the invalidation message can explain a change
-      const long = { freshMs: 60_000, l1MaxAgeMs: 60_000, namespace: ns, load: src.load };
-      const a = await worker(long);
-      const b = await worker(long);
-      await a.read();
-      await b.read();
-      expect(await b.read()).toEqual({ body: "v1", cache: "hit" });
-      expect(b.stats.l1Hits).toBe(1);
+    it.each(["invalidate", "refresh"] as const)(
+      "a write is acknowledged only once every worker has dropped its L1 (pub/sub, not expiry; %s)",
+      async (onWrite) => {
+        const ns = namespace();
+        const src = source("v1");
+        // L1 and the TTL are a minute long here: only the invalidation message can explain a change
+        const long = { freshMs: 60_000, l1MaxAgeMs: 60_000, namespace: ns, load: src.load, onWrite };
+        const a = await worker(long);
+        const b = await worker(long);
+        await a.read();
+        await b.read();
+        expect(await b.read()).toEqual({ body: "v1", cache: "hit" });
+        expect(b.stats.l1Hits).toBe(1);
 
-      src.page = "v2";
-      const writtenAt = performance.now();
-      await a.invalidate();
-      const waitedMs = performance.now() - writtenAt;
-      // no waiting, no retry: the other worker's very next read already misses its L1
-      expect(await b.read()).toEqual({ body: "v2", cache: "miss" });
-      expect(a.stats.unconfirmedInvalidations).toBe(0);
-      console.log(`invalidation confirmed by both workers after ${waitedMs.toFixed(1)} ms`);
-    });
+        src.page = "v2";
+        const writtenAt = performance.now();
+        await a.invalidate();
+        const waitedMs = performance.now() - writtenAt;
+        // no waiting, no retry: the other worker's very next read already misses its L1
+        expect(await b.read()).toEqual({ body: "v2", cache: afterWrite[onWrite] });
+        expect(a.stats.unconfirmedInvalidations).toBe(0);
+        console.log(`invalidation (${onWrite}) confirmed by both workers after ${waitedMs.toFixed(1)} ms`);
+      },
+    );
 
     it("a subscriber that never confirms delays a write by at most ackTimeoutMs", async () => {
       const ns = namespace();
@@ -335,8 +364,9 @@ export async function describeFirstPageCache(
     it("a rebuild that read the store before a write cannot put the old page back", async () => {
       const ns = namespace();
       const src = source("before the write");
-      const a = await worker({ load: src.load, namespace: ns });
-      const b = await worker({ load: src.load, namespace: ns });
+      // the write only drops the page here, so that it is acknowledged while the rebuild still waits
+      const a = await worker({ load: src.load, namespace: ns, onWrite: "invalidate" });
+      const b = await worker({ load: src.load, namespace: ns, onWrite: "invalidate" });
       src.hold();
       const slowRead = a.read(); // reads the store, then waits
       await until(() => src.reads === 1, "the slow rebuild to read the store");
@@ -346,6 +376,27 @@ export async function describeFirstPageCache(
       expect((await slowRead).body).toBe("before the write"); // it began before the write: fine
       expect((await b.read()).body).toBe("after the write");
       expect((await a.read()).body).toBe("after the write");
+    });
+
+    it("a write's refresh that read the store before a later write's cannot put its older page back", async () => {
+      const ns = namespace();
+      const src = source("v0");
+      const load = () => src.load();
+      const a = await worker({ load, namespace: ns, onWrite: "refresh" });
+      const b = await worker({ load, namespace: ns, onWrite: "refresh" });
+      await a.read();
+      await b.read();
+      src.page = "first write";
+      const releaseA = src.holdOne();
+      const first = a.invalidate(); // reads the store for its refresh, then waits
+      await until(() => src.reads === 2, "the first write's refresh to read the store");
+      src.page = "second write";
+      await b.invalidate(); // the second write's refresh completes while the first still waits
+      expect(await b.read()).toEqual({ body: "second write", cache: "hit" });
+      releaseA();
+      await first;
+      expect((await a.read()).body).toBe("second write");
+      expect((await b.read()).body).toBe("second write");
     });
 
     it("with Redis killed, reads bypass to the store; when it returns, the cache recovers by itself", async () => {

@@ -40,6 +40,7 @@ if (cluster.isPrimary) {
   const firstPage = createFirstPageCache({
     redisUrl: config.REDIS_URL,
     l1MaxAgeMs: config.CACHE_L1_MS,
+    onWrite: config.CACHE_ON_WRITE,
     load: () => renderFirstPage(store),
   });
   // a moment for Redis to answer, so the first requests already use the cache; it never blocks start-up

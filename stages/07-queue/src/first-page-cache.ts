@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
+import { createDeadline } from "./deadline.js";
 import { createRedisClient } from "./redis-client.js";
 import { createRedisLock } from "./redis-lock.js";
 import { shouldRefreshEarly } from "./xfetch.js";
@@ -31,8 +33,12 @@ export interface FirstPageCacheOptions {
   l1MaxAgeMs?: number;
   /** The rebuild lock's lifetime: the longest other workers wait before reading the store themselves. */
   lockMs?: number;
+  /** The longest a request waits for one Redis command before it serves from the store. */
+  commandTimeoutMs?: number;
   /** The longest a write waits for every worker to confirm it dropped its L1. */
   ackTimeoutMs?: number;
+  /** What a write does to the page in Redis: drop it ("invalidate"), or replace it with a fresh one ("refresh"). */
+  onWrite?: "invalidate" | "refresh";
   /** XFetch's eagerness (1 is the paper's recommendation). */
   beta?: number;
   random?: () => number;
@@ -50,19 +56,32 @@ interface Entry {
 
 /**
  * Every write ends here: drop the page, move the generation on, tell every worker to drop its L1.
- * Returns the new generation and how many subscribers the message was handed to.
+ * The message carries the new generation and names the round (`<worker>:<n>`), so each worker
+ * knows where to send its receipt. Returns the generation and how many subscribers heard it.
  */
 const INVALIDATE = `
 local generation = redis.call('INCR', KEYS[2])
 redis.call('DEL', KEYS[1])
-local receivers = redis.call('PUBLISH', ARGV[1], generation)
-return {generation, receivers}`;
+return {generation, redis.call('PUBLISH', ARGV[1], generation .. ' ' .. ARGV[2])}`;
 
-/** A worker's receipt for an invalidation: it has dropped its L1 (counted per generation, kept 10 s). */
-const ACKNOWLEDGE = `
-local count = redis.call('INCR', KEYS[1])
-redis.call('PEXPIRE', KEYS[1], 10000)
-return count`;
+/**
+ * A write's round that also brings the page up to date: it stores the page the writer read from
+ * the store after its write, and sends it with the message, so every worker puts it straight into
+ * its L1 instead of fetching it again. Only if no other round moved the generation on since that
+ * read; otherwise it just drops the page, like INVALIDATE.
+ */
+const REFRESH = `
+local current = redis.call('GET', KEYS[2]) or '0'
+local generation = redis.call('INCR', KEYS[2])
+local message = generation .. ' ' .. ARGV[2]
+if current == ARGV[3] then
+  redis.call('HSET', KEYS[1], 'body', ARGV[4], 'fresh_until', ARGV[5], 'delta', ARGV[6])
+  redis.call('PEXPIRE', KEYS[1], ARGV[7])
+  message = message .. ' ' .. ARGV[5] .. ' ' .. ARGV[6] .. ' ' .. ARGV[4]
+else
+  redis.call('DEL', KEYS[1])
+end
+return {generation, redis.call('PUBLISH', ARGV[1], message)}`;
 
 /**
  * Stores a rebuilt page only if no write happened since the rebuild began (the generation it read
@@ -96,7 +115,9 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
     staleMs = 10_000,
     l1MaxAgeMs = 1_000,
     lockMs = 3_000,
+    commandTimeoutMs = 500,
     ackTimeoutMs = 100,
+    onWrite = "refresh",
     beta = 1,
     random = Math.random,
     now = Date.now,
@@ -104,14 +125,17 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
   } = options;
   /** Waiting is measured on the monotonic clock, whatever `now` says about page freshness. */
   const elapsed = () => performance.now();
+  /** This worker's name in invalidation rounds: the other workers send their receipts to it. */
+  const me = randomUUID();
   const keys = {
     page: `${namespace}:page`,
     generation: `${namespace}:generation`,
     lock: `${namespace}:rebuild-lock`,
     channel: `${namespace}:invalidated`,
-    acks: (generation: string) => `${namespace}:acks:${generation}`,
+    receipts: (worker: string) => `${namespace}:receipts:${worker}`,
   };
   const redis = createRedisClient(redisUrl);
+  const bounded = createDeadline(commandTimeoutMs);
   const subscriber = redis.duplicate(); // a subscribed connection can do nothing else
   const lock = createRedisLock(redis, keys.lock, lockMs);
   /** What this worker's cache did, for tests and for anyone curious. */
@@ -138,6 +162,18 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
   let flushRetry: NodeJS.Timeout | undefined;
   let building: { epoch: number; served: Promise<Served> } | undefined;
   let refreshing = false;
+  /** Invalidation rounds: the one running, and the next one, which every write that comes meanwhile joins. */
+  let running: Promise<void> | undefined;
+  let queued: Promise<void> | undefined;
+  let rounds = 0;
+  /** The newest generation this worker knows of, from its own rounds' answers and the messages it hears. */
+  let generationSeen = 0;
+  const saw = ([generation, receivers]: [number, number]) => {
+    generationSeen = Math.max(generationSeen, generation);
+    return receivers;
+  };
+  /** Receipts counted per round this worker started, until it has them all or gives up. */
+  const receipts = new Map<string, { count: number; expected: number; heard?: () => void }>();
 
   const forgetL1 = () => {
     l1 = undefined;
@@ -160,21 +196,20 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
   };
 
   /**
-   * After a (re)connection we cannot know which writes we missed, so we start from an empty cache.
-   * Also retried until it succeeds when a write's invalidation failed.
+   * Drops the page everywhere. `round` names this invalidation when the caller will wait for the
+   * receipts; after a (re)connection, when we cannot know which writes we missed, nobody waits
+   * ("-"). Also retried until it succeeds when a write's invalidation failed.
    */
-  async function flush(): Promise<{ generation: string; receivers: number } | undefined> {
+  async function flush(round = "-"): Promise<number | undefined> {
     clearTimeout(flushRetry);
     try {
-      const reply = await redis.eval(INVALIDATE, {
-        keys: [keys.page, keys.generation],
-        arguments: [keys.channel],
-      });
+      const reply = await bounded(
+        redis.eval(INVALIDATE, { keys: [keys.page, keys.generation], arguments: [keys.channel, round] }),
+      );
       if (reportedDown) log("cache: Redis answers again; cache flushed and back in use");
       reportedDown = false;
       clean = true;
-      const [generation, receivers] = reply as [number, number];
-      return { generation: String(generation), receivers };
+      return saw(reply as [number, number]);
     } catch (error) {
       wentDown(error as Error);
       if (!closed) flushRetry = setTimeout(() => void flush(), 500).unref();
@@ -182,27 +217,93 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
     }
   }
 
-  /** On an invalidation message: drop L1 at once, then give the writer its receipt. */
-  const onInvalidated = (generation: string) => {
+  /** The page as the store has it now, stored with the round's message; falls back to a plain flush. */
+  async function refresh(round: string): Promise<number | undefined> {
+    // if another round has run since the newest generation we know of, its message may not have
+    // reached us yet: the script then only drops the page, which is always safe
+    const generation = String(generationSeen);
+    let body: string;
+    let started: number;
+    try {
+      started = now();
+      body = await loadFromStore();
+    } catch {
+      return flush(round);
+    }
+    const finished = now();
+    try {
+      const reply = await bounded(
+        redis.eval(REFRESH, {
+          keys: [keys.page, keys.generation],
+          arguments: [
+            keys.channel,
+            round,
+            generation,
+            body,
+            String(finished + freshMs),
+            String(finished - started),
+            String(freshMs + staleMs),
+          ],
+        }),
+      );
+      return saw(reply as [number, number]);
+    } catch {
+      return flush(round);
+    }
+  }
+
+  /**
+   * On an invalidation message (`<generation> <round>`, and after a refresh `<fresh until> <delta>
+   * <page>`): drop L1 at once, keep the new page if it came along, then send the worker that asked
+   * its receipt.
+   */
+  const onInvalidated = (message: string) => {
     forgetL1();
-    redis.eval(ACKNOWLEDGE, { keys: [keys.acks(generation)] }).catch(() => {});
+    const [generation = "", round = "", freshUntil, deltaMs] = message.split(" ", 4);
+    generationSeen = Math.max(generationSeen, Number(generation));
+    if (freshUntil !== undefined && l1Usable()) {
+      const at = now();
+      const body = message.slice(`${generation} ${round} ${freshUntil} ${deltaMs} `.length);
+      const entry = { body, freshUntil: Number(freshUntil), deltaMs: Number(deltaMs) };
+      if (at < entry.freshUntil) l1 = { ...entry, until: Math.min(entry.freshUntil, at + l1MaxAgeMs) };
+    }
+    const writer = round.slice(0, round.lastIndexOf(":"));
+    if (writer) redis.publish(keys.receipts(writer), round).catch(() => {});
+  };
+
+  const onReceipt = (round: string) => {
+    const waiting = receipts.get(round);
+    if (!waiting) return; // a round we gave up on
+    waiting.count++;
+    if (waiting.count >= waiting.expected) waiting.heard?.();
   };
 
   /**
-   * Waits until every subscriber (each worker, this one included) has confirmed it dropped its L1.
-   * Redis hands the message out in the same instant it answers the writer, but it may reach a busy
-   * worker later than the writer's client sends its next request; this wait closes that gap.
+   * One invalidation, and the wait until every subscriber (each worker, this one included) has
+   * confirmed it dropped its L1. Redis hands the message out in the same instant it answers the
+   * writer, but it may reach a busy worker later than the writer's client sends its next request;
+   * the receipts close that gap. They come back over pub/sub, so the writer waits without polling.
    */
-  async function everyWorkerHeard({ generation, receivers }: { generation: string; receivers: number }) {
-    const deadline = elapsed() + ackTimeoutMs;
-    for (let pause = 0; ; pause = Math.min(Math.max(pause * 2, 1), 10)) {
-      const confirmed = Number((await redis.get(keys.acks(generation)).catch(() => null)) ?? 0);
-      if (confirmed >= receivers) return;
-      if (elapsed() > deadline) {
-        stats.unconfirmedInvalidations++;
-        return; // a worker that cannot hear us serves its L1 copy for at most l1MaxAgeMs
+  async function invalidateAndWait() {
+    const round = `${me}:${++rounds}`;
+    // counted from before the message goes out: a receipt can overtake Redis' answer to us
+    const waiting: { count: number; expected: number; heard?: () => void } = {
+      count: 0,
+      expected: Infinity,
+    };
+    receipts.set(round, waiting);
+    try {
+      const receivers = onWrite === "refresh" && redisUsable() ? await refresh(round) : await flush(round);
+      if (receivers === undefined) return;
+      waiting.expected = receivers;
+      if (waiting.count >= receivers) return;
+      const heard = new Promise<boolean>((resolve) => (waiting.heard = () => resolve(true)));
+      const timer = sleep(ackTimeoutMs, false, { ref: false });
+      if (!(await Promise.race([heard, timer]))) {
+        stats.unconfirmedInvalidations++; // a worker that cannot hear us serves its L1 for at most l1MaxAgeMs
       }
-      await sleep(pause);
+    } finally {
+      receipts.delete(round);
     }
   }
 
@@ -217,13 +318,14 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
   subscriber
     .connect()
     .then(() => subscriber.subscribe(keys.channel, onInvalidated))
+    .then(() => subscriber.subscribe(keys.receipts(me), onReceipt))
     .then(
       () => (subscribed = true),
       () => {},
     );
 
   async function readL2(): Promise<Entry | undefined> {
-    const hash = await redis.hGetAll(keys.page);
+    const hash = await bounded(redis.hGetAll(keys.page));
     if (hash["body"] === undefined) return undefined;
     return { body: hash["body"], freshUntil: Number(hash["fresh_until"]), deltaMs: Number(hash["delta"]) };
   }
@@ -245,12 +347,12 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
   async function rebuildIfLockFree(
     newerThan: number,
   ): Promise<{ body: string; fromStore: boolean } | undefined> {
-    const token = await lock.acquire();
+    const token = await bounded(lock.acquire());
     if (!token) return undefined;
     try {
       const current = await readL2();
       if (current && current.freshUntil > newerThan) return { body: current.body, fromStore: false };
-      const generation = (await redis.get(keys.generation)) ?? "0";
+      const generation = (await bounded(redis.get(keys.generation))) ?? "0";
       const started = now();
       const body = await loadFromStore();
       const finished = now();
@@ -262,13 +364,13 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
         String(freshMs + staleMs),
       ];
       // if storing fails the page is still right for this request; the next reader rebuilds
-      await redis
-        .eval(STORE_IF_CURRENT, { keys: [keys.page, keys.generation], arguments: args })
-        .catch(() => {});
+      await bounded(
+        redis.eval(STORE_IF_CURRENT, { keys: [keys.page, keys.generation], arguments: args }),
+      ).catch(() => {});
       return { body, fromStore: true };
     } finally {
       // if this fails the lock expires by itself after lockMs
-      await lock.release(token).catch(() => {});
+      await bounded(lock.release(token)).catch(() => {});
     }
   }
 
@@ -363,11 +465,19 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
       }
     },
 
-    /** Call after every write, before answering it, so the writer never reads its own write back stale. */
-    async invalidate(): Promise<void> {
+    /**
+     * Call after every write, before answering it, so the writer never reads its own write back
+     * stale. Writes that come while a round runs share the next one: a round covers every write
+     * that finished before it began, so concurrent writes cost one round, not one each.
+     */
+    invalidate(): Promise<void> {
       forgetL1();
-      const sent = await flush();
-      if (sent) await everyWorkerHeard(sent);
+      queued ??= (running ?? Promise.resolve()).then(() => {
+        queued = undefined;
+        running = invalidateAndWait().finally(() => (running = undefined));
+        return running;
+      });
+      return queued;
     },
 
     /** "up" while pages come from the cache, "down" while they bypass it. */

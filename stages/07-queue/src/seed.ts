@@ -48,12 +48,14 @@ if (existing === count) {
 // The seed writes behind the API's back; like every write, it must drop the cached first page.
 const firstPage = createFirstPageCache({
   redisUrl: config.REDIS_URL,
+  onWrite: config.CACHE_ON_WRITE,
   load: () => renderFirstPage(store),
   log: () => {},
 });
 if (await firstPage.whenUp(1_000)) {
   await firstPage.invalidate();
-  console.log(`cache: first page invalidated in ${redactedRedisUrl(config.REDIS_URL)}`);
+  const done = config.CACHE_ON_WRITE === "refresh" ? "refreshed" : "invalidated";
+  console.log(`cache: first page ${done} in ${redactedRedisUrl(config.REDIS_URL)}`);
 } else {
   console.log(
     `cache: Redis at ${redactedRedisUrl(config.REDIS_URL)} did not answer; a running server may show ` +
