@@ -27,6 +27,7 @@ export interface FirstPageCacheSettings {
   staleMs?: number;
   l1MaxAgeMs?: number;
   ackTimeoutMs?: number;
+  commandTimeoutMs?: number;
   onWrite?: WriteMode;
   random?: () => number;
   now?: () => number;
@@ -418,6 +419,35 @@ export async function describeFirstPageCache(
       expect(cache.redisState()).toBe("up");
       expect(await cache.read()).toEqual({ body: "v2", cache: "miss" });
       expect(await cache.read()).toEqual({ body: "v2", cache: "hit" });
+    }, 15_000);
+
+    it("with Redis frozen (connected, answering nothing), reads and writes go on after commandTimeoutMs", async () => {
+      if (!redis!.pause || !redis!.resume) return; // a user-given REDIS_URL cannot be frozen
+      const src = source("v1");
+      const cache = await worker({
+        load: src.load,
+        namespace: namespace(),
+        l1MaxAgeMs: 0,
+        commandTimeoutMs: 200,
+      });
+      expect(await cache.read()).toEqual({ body: "v1", cache: "miss" });
+      redis!.pause();
+      try {
+        let started = performance.now();
+        expect(await cache.read()).toEqual({ body: "v1", cache: "bypass" });
+        let waited = performance.now() - started;
+        expect(waited).toBeGreaterThanOrEqual(190);
+        expect(waited).toBeLessThan(1_500);
+        src.page = "v2";
+        started = performance.now();
+        await cache.invalidate(); // the write's round gives up; the write is not held
+        waited = performance.now() - started;
+        expect(waited).toBeLessThan(2_000);
+      } finally {
+        redis!.resume();
+      }
+      expect(await cache.whenUp(5_000)).toBe(true);
+      expect((await cache.read()).body).toBe("v2");
     }, 15_000);
 
     it("starts in bypass when Redis is not there yet, and never makes a request wait for it", async () => {

@@ -14,6 +14,10 @@ export interface TestRedis {
   /** Kills the throwaway server, leaving it down until `start()`. */
   kill?: () => Promise<void>;
   start?: () => Promise<void>;
+  /** Freezes the throwaway server (SIGSTOP): connections stay open, nothing is answered. */
+  pause?: () => void;
+  /** Lets a paused server go on (SIGCONT). */
+  resume?: () => void;
 }
 
 export type RedisOrReason =
@@ -92,6 +96,8 @@ export async function startTestRedis({ persistent = false } = {}): Promise<Redis
       url: `redis://127.0.0.1:${port}`,
       start,
       kill,
+      pause: () => void child?.kill("SIGSTOP"),
+      resume: () => void child?.kill("SIGCONT"),
       restart: async () => {
         await kill();
         await start();
