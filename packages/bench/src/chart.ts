@@ -1,5 +1,5 @@
 import type { SummaryRow, TourResults } from "./results.js";
-import { below, labelOf, ms, storeLine } from "./table.js";
+import { CEILING_MARK, below, labelOf, ms, storeLine } from "./table.js";
 
 const STAGE_COLORS = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7"];
 const REFERENCE_COLOR = "#9c9c9c";
@@ -73,7 +73,7 @@ export function renderChart(results: TourResults): string {
       const w = rps.x(row.requestsPerSec);
       parts.push(
         `<rect x="${rpsLeft}" y="${y}" width="${w.toFixed(1)}" height="${bar}" fill="${color}"/>`,
-        `<text x="${(rpsLeft + w + 4).toFixed(1)}" y="${y + 12}" class="value">${Math.round(row.requestsPerSec).toLocaleString("en-US")}</text>`,
+        `<text x="${(rpsLeft + w + 4).toFixed(1)}" y="${y + 12}" class="value">${Math.round(row.requestsPerSec).toLocaleString("en-US")}${row.atToolCeiling ? ` ${CEILING_MARK}` : ""}</text>`,
       );
     }
     if (row.p99Ms === null) {
@@ -126,7 +126,7 @@ export function renderChart(results: TourResults): string {
 ${axis(rpsLeft, rps, "")}
 ${axis(p99Left, p99, " ms")}
 ${parts.join("\n")}
-<text x="8" y="${height - 10}" class="subtitle">grey: raw node:http reference servers, the ceiling of this machine · beige: Flask, the article's stack</text>
+<text x="8" y="${height - 10}" class="subtitle">grey: raw node:http reference servers, the ceiling of this machine · beige: Flask, the article's stack${rows.some((r) => r.atToolCeiling) ? ` · ${CEILING_MARK} at the load tool's ceiling: may measure the tool, not the server` : ""}</text>
 </svg>
 `;
 }

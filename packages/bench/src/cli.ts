@@ -160,7 +160,8 @@ const m = results.machine;
 console.log(
   `${m.cores} cores (${m.cpuModel}), Node ${m.node}, ${results.tool.version}, ` +
     `${results.settings.connections} connections, median of ${results.settings.rounds} round(s) × ` +
-    `${results.settings.durationSec} s, ${results.settings.rows.toLocaleString("en-US")} todos seeded` +
+    `${2 * (results.settings.halfSec ?? results.settings.durationSec / 2)} s (two halves, servers alternating ABBA), ` +
+    `${results.settings.rows.toLocaleString("en-US")} todos seeded` +
     `${results.runs.some((r) => r.condition) ? ` (GET /todo while exports run: ${results.runs.find((r) => r.condition)?.connections} connections)` : ""}; ` +
     `the load generator shares the cores with the server.`,
 );

@@ -1,17 +1,20 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatSeconds } from "@zero-to-one/server-kit";
 import { renderChart } from "./chart.js";
 import { prettyJson } from "./json.js";
+import { fillMarkersIn, replaceMarkers } from "./markers.js";
 import { DEFAULTS } from "./published.js";
-import type { SummaryRow, TourResults } from "./results.js";
+import { AT_CEILING, type SummaryRow, type TourResults } from "./results.js";
 import { SCENARIOS, scenarioNamed } from "./scenarios.js";
 import { describeStore } from "./store.js";
 import {
+  CEILING_MARK,
   HEADERS,
   below,
   exportMarkdownTable,
   exportRows,
+  labelOf,
   markdownTable,
   ms,
   plainRows,
@@ -30,15 +33,7 @@ export function writeDocs(results: TourResults, docs: string): string[] {
   writeFileSync(written[0]!, prettyJson(results));
   writeFileSync(written[1]!, renderChart(results));
   writeFileSync(written[2]!, benchmarksPage(results));
-  for (const name of readdirSync(docs).filter((n) => n.endsWith(".md") && n !== "benchmarks.md")) {
-    const path = join(docs, name);
-    const before = readFileSync(path, "utf8");
-    const after = fillMarkers(before, results);
-    if (after !== before) {
-      writeFileSync(path, after);
-      written.push(path);
-    }
-  }
+  written.push(...fillMarkersIn(docs, (text) => fillMarkers(text, results), ["benchmarks.md"]));
   return written;
 }
 
@@ -53,6 +48,52 @@ export function measuredOn(results: TourResults): string {
     `${results.tool.version}, ${s.connections} connections, median of ${s.rounds} round${s.rounds === 1 ? "" : "s"} ` +
     `× ${s.durationSec} s, ${s.rows.toLocaleString("en-US")} todos${store}`
   );
+}
+
+/** The order of a round's windows, as this run measured them. */
+function orderOf(r: TourResults): string {
+  const s = r.settings;
+  const warmup = s.warmupSec > 0 ? `${s.warmupSec} s of warm-up load with autocannon (not counted)` : "";
+  const scenarios = `at ${s.connections} connections, as in the article's \`wrk -c100\`. The read-only scenarios run first,
+  then \`mixed\`, then \`create\`, so no write changes what a read-only scenario sees.`;
+  const abba = (half: string) => `each server's window is measured as two
+  halves of ${half}: the first half of every server that runs the scenario, then the second halves in
+  reverse order (A₁ B₁ C₁ … C₂ B₂ A₂). A row adds its halves up (requests and time; its latencies are
+  the halves' weighted by their requests, and \`halvesPerSec\` in the results keeps each half's req/s).
+  Every server's two halves sit at the same mean time, so a load on the shared machine that grows or
+  fades during the pass weighs on each server alike: a ratio the table prints, to the stage before or to
+  the raw reference, compares windows that alternated, not one minute with another. Every other round
+  reverses the servers, so none always opens and closes a pass. All the servers of a round run at once
+  (idle but for the one under load) and are stopped after its last scenario. \`list-during-exports\` is
+  the exception: one server, its three conditions measured whole, one after another.`;
+  if (!s.order) {
+    return `- ${warmup ? `Before each scenario, ${warmup}; then` : "No warm-up;"} ${s.durationSec} s of measured load
+  ${scenarios}
+- **This run predates the alternating order.** Each round measured one server on all its scenarios
+  before it started the next (every other round in reverse order), so a ratio between two rows compares
+  windows a minute or more apart. The tour now alternates the servers of each scenario in ABBA halves
+  (\`packages/bench/src/order.ts\`): within a round, ${abba("⌈window / 2⌉ s (2 s by default)")}`;
+  }
+  return `- ${s.durationSec} s of measured load per server and scenario in each round, ${scenarios}
+- **The servers of a scenario take turns, in ABBA halves** (\`packages/bench/src/order.ts\`): within a
+  round, ${abba(`${s.halfSec ?? s.durationSec / 2} s`)}${warmup ? ` Before its first half, each server got ${warmup}.` : ""}`;
+}
+
+/** How the tool's ceiling was measured, and why the tour trusts it. */
+function ceilingMethod(r: TourResults): string {
+  const c = r.toolCeiling;
+  const why = `A load generator has a ceiling of its own on a machine: the fastest answers it can count. The
+  tour takes it to be what its tool measures on the raw \`node:http\` hello
+  (\`packages/bench/src/reference/hello.ts\`: one comparison and a body serialized once) at the
+  tour's connections. The \`hello\` rows of \`raw node:http hello\` are exactly that measurement — the same
+  server, tool and connections, in every round — so the tour reuses them (the median of their rounds)
+  rather than measure it twice; a tour that leaves \`hello\` out measures it once, before its rounds.
+  Any row, of any server and scenario, whose req/s is within ${Math.round((1 - AT_CEILING) * 100)}% of the ceiling, or above it, is marked
+  ${CEILING_MARK} here, in the terminal's table and in the results (\`atToolCeiling\`): it may measure the load
+  generator, not the server, and a ratio to it says less than it seems to.`;
+  if (!c) return `${why} This run has no such measurement.`;
+  return `${why} In this run: ${Math.round(c.requestsPerSec).toLocaleString("en-US")} req/s with ${c.tool} at ${c.connections} connections
+  (${c.from === "hello rows" ? `the ${c.rounds} \`hello\` round${c.rounds === 1 ? "" : "s"} of \`raw node:http hello\`` : "measured once"}).`;
 }
 
 function benchmarksPage(r: TourResults): string {
@@ -78,11 +119,15 @@ answers MongoDB's wire protocol from storage of its own; its speed says nothing 
         : `**Stages 03 and later ran on ${store}**, not on the embedded SQLite default.`;
   const silentRows = r.summary.some((row) => row.roundsWithoutAnswer)
     ? `
-- **${below(s.durationSec)} req/s (no answer within ${s.durationSec} s)**: not one request was answered in the measured
-  window: the server is slower than one answer per window at ${s.connections} connections. Such a row has no
+- **${below(s.halfSec ?? s.durationSec)} req/s (no answer within ${s.halfSec ?? s.durationSec} s)**: not one request was answered in the measured
+  window${s.halfSec ? " (in either of its halves)" : ""}: the server is slower than one answer per window at ${s.connections} connections. Such a row has no
   latencies, and its ratios are bounds (\`<\`, \`>\`); a longer \`--duration\` measures it.`
     : "";
   const exporting = exportRows(r.summary);
+  const ceiling = r.toolCeiling;
+  const marked = r.summary
+    .filter((row) => row.atToolCeiling)
+    .map((row) => `${row.scenario} on ${labelOf(r, row.target)}`);
   const exportRuns = r.runs.filter((run) => run.condition);
   const exportConnections = exportRuns[0]?.connections ?? 10;
   const exportRate = exportRuns[0]?.ratePerSec;
@@ -131,6 +176,13 @@ ${markdownTable(r, plainRows(r.summary))}
   The distance to the ceiling is the honest headline: it is what the framework, the store and the
   per-request JSON cost. The reference servers are single processes; from stage 05 on a stage runs
   one worker per core, so it can pass 100%.
+- **${CEILING_MARK}**: at the load tool's ceiling. ${
+    ceiling
+      ? `The fastest server this tool can measure here, raw \`node:http\` hello, answered
+  ${Math.round(ceiling.requestsPerSec).toLocaleString("en-US")} req/s; a row within ${Math.round((1 - AT_CEILING) * 100)}% of that, or above it, may measure the load generator,
+  not the server. ${marked.length > 0 ? `In this run: ${marked.join(", ")}.` : "No row of this run is."}`
+      : "This run has no measurement of the tool's ceiling (see *How it was measured*), so no row is marked."
+  }
 
 ## GET /todo while exports run (stage 07)
 
@@ -183,13 +235,10 @@ ${s.rows.toLocaleString("en-US")} todos in every response; from stage 03 on, \`l
   into ${s.store.kind === "mongo" ? `a database of their own (\`zto_bench_03_mongo\`, …) on ${store}` : "a SQLite file in a temporary folder"}; stage 02 was filled through its own \`POST /todo\`.
   Stages 05 and later got \`WORKERS=${s.workers}\`; stages 06 and 07 got \`REDIS_URL\` or a throwaway
   \`redis-server\`.
-- ${s.warmupSec > 0 ? `Before each scenario, ${s.warmupSec} s of warm-up load with autocannon (not counted); then` : "No warm-up;"} ${s.durationSec} s of measured load
-  at ${s.connections} connections, as in the article's \`wrk -c100\`. The read-only scenarios run first,
-  then \`mixed\`, then \`create\`, so no write changes what a read-only scenario sees.
-- The servers are interleaved: each round runs every server once (every other round in reverse
-  order), and the table shows the median
-  of the rounds for each number on its own. The machine is noisy; differences of a few percent
-  between two rows mean nothing, differences of 2× do.
+${orderOf(r)}
+- The table shows the median of the rounds for each number on its own. The machine is noisy;
+  differences of a few percent between two rows mean nothing, differences of 2× do.
+- **The tool's ceiling.** ${ceilingMethod(r)}
 - **The load generator runs on the same ${m.cores} cores as the server** and nothing is pinned to a
   core. It steals CPU from the server it measures, most for the fastest servers, so the ceilings
   are lower than on a separate load machine. Compare rows with each other, not with numbers
@@ -289,11 +338,12 @@ by hand, \`SCENARIO=list-during-exports\` measures the first page without any ex
 | \`date\`, \`wallSec\` | when the tour started (ISO 8601) and how long it took |
 | \`machine\` | \`cpuModel\`, \`cores\`, \`memoryGiB\`, \`os\`, \`node\`, \`loadAverage\` (\`start\`, \`end\`: the 1-minute load average) |
 | \`tool\` | \`name\` (\`k6\`, \`autocannon\` or \`wrk\`), \`version\`, \`why\` it was chosen |
-| \`settings\` | \`store\` (\`{ kind: "sqlite", label }\`, or \`{ kind: "mongo", product, version, label, from }\`: \`product\` \`MongoDB\` or \`FerretDB\` as the server's \`buildInfo\` says, \`label\` such as \`FerretDB v1.24.2 (MongoDB wire protocol)\`, \`from\` \`MONGO_URL\` or \`throwaway\`), \`durationSec\`, \`warmupSec\`, \`connections\`, \`rounds\`, \`rows\`, \`workers\` |
+| \`settings\` | \`store\` (\`{ kind: "sqlite", label }\`, or \`{ kind: "mongo", product, version, label, from }\`: \`product\` \`MongoDB\` or \`FerretDB\` as the server's \`buildInfo\` says, \`label\` such as \`FerretDB v1.24.2 (MongoDB wire protocol)\`, \`from\` \`MONGO_URL\` or \`throwaway\`), \`durationSec\`, \`warmupSec\`, \`connections\`, \`rounds\`, \`rows\`, \`workers\`, and \`order\` (\`abba-halves\`) with \`halfSec\`, the seconds of each half (absent from files measured before the alternating order) |
+| \`toolCeiling\` | the load tool's ceiling: \`target\` (\`ref-hello\`), \`scenario\` (\`hello\`), \`tool\`, \`connections\`, \`requestsPerSec\`, \`rounds\` (windows it is the median of) and \`from\`: \`hello rows\` (the tour's own rows of \`ref-hello\`) or \`measured once\` (a tour without \`hello\`). Absent when it could not be measured; \`--docs-from\` derives it from the \`ref-hello\` rows of older files |
 | \`targets[]\` | \`id\`, \`label\`, \`kind\` (\`stage\` or \`reference\`), \`stage\`, \`scenarios\`, \`startup\` (its start-up line) |
 | \`skipped[]\`, \`failures[]\` | \`id\` and \`reason\`: left out on purpose / broke during the run |
-| \`runs[]\` | one per measurement: \`round\`, \`target\`, \`scenario\`, \`requests\`, \`durationSec\`, \`requestsPerSec\`, \`p50Ms\`, \`p90Ms\`, \`p99Ms\`, \`maxMs\`, \`errors\`, \`non2xx\`; under background exports also \`condition\` (\`idle\`, \`queue\`, \`inline\`), \`exportsCompleted\` (in the window), \`exportErrors\`, \`connections\` and \`ratePerSec\`. A window in which no request was answered is a run too: \`noAnswerWithinSec\` (the window), \`requestsPerSec\` 0, \`p50Ms\` and \`p99Ms\` null |
-| \`summary[]\` | per target, scenario (and \`condition\`): the medians of \`requestsPerSec\`, \`p50Ms\`, \`p90Ms\`, \`p99Ms\`, \`maxMs\` (and \`exportsCompleted\`), the sums of \`requests\`, \`errors\`, \`non2xx\` (and \`exportErrors\`), \`rounds\`, and \`vsPrevious\` / \`vsCeiling\` as \`{ to, ratio }\` or null (always null for rows with a \`condition\`). Latencies are medians of the rounds that had answers (null when none had); \`roundsWithoutAnswer\` counts the others, and \`noAnswerWithinSec\` is set when the median round had no answer (req/s below 1 / that). A ratio against or of such a row is a bound: \`bound\` is \`at-least\` or \`at-most\` |
+| \`runs[]\` | one per measurement: \`round\`, \`target\`, \`scenario\`, \`requests\`, \`durationSec\`, \`requestsPerSec\`, \`p50Ms\`, \`p90Ms\`, \`p99Ms\`, \`maxMs\`, \`errors\`, \`non2xx\`, \`halvesPerSec\` (each half's req/s, in the order measured); under background exports also \`condition\` (\`idle\`, \`queue\`, \`inline\`), \`exportsCompleted\` (in the window), \`exportErrors\`, \`connections\` and \`ratePerSec\`. A window in which no request was answered is a run too: \`noAnswerWithinSec\` (the longest stretch it had: one half, or the whole window in older files), \`requestsPerSec\` 0, \`p50Ms\` and \`p99Ms\` null |
+| \`summary[]\` | per target, scenario (and \`condition\`): the medians of \`requestsPerSec\`, \`p50Ms\`, \`p90Ms\`, \`p99Ms\`, \`maxMs\` (and \`exportsCompleted\`), the sums of \`requests\`, \`errors\`, \`non2xx\` (and \`exportErrors\`), \`rounds\`, and \`vsPrevious\` / \`vsCeiling\` as \`{ to, ratio }\` or null (always null for rows with a \`condition\`). Latencies are medians of the rounds that had answers (null when none had); \`roundsWithoutAnswer\` counts the others, and \`noAnswerWithinSec\` is set when the median round had no answer (req/s below 1 / that). A ratio against or of such a row is a bound: \`bound\` is \`at-least\` or \`at-most\`. \`atToolCeiling: true\` marks a row whose req/s is within 10% of \`toolCeiling\`, or above it |
 
 All three tools fill the same \`runs[]\` fields, so results from \`--tool wrk\` and \`--tool autocannon\`
 can be put side by side. \`p90Ms\`, \`maxMs\` and the export fields are absent from results files
@@ -351,43 +401,32 @@ function value(row: SummaryRow, field: string): string | undefined {
   }
 }
 
-const TABLE = /(<!-- bench:table ([\w-]+)(?: ([\w,-]+))? -->)([\s\S]*?)(<!-- \/bench:table -->)/g;
-const VALUE = /(<!-- bench:value ([\w-]+) ([\w:-]+) ([\w-]+) -->)([\s\S]*?)(<!-- \/bench:value -->)/g;
-
 /** Replaces the content between bench markers; unknown targets or scenarios are left unchanged. */
 export function fillMarkers(text: string, results: TourResults, warn: (line: string) => void = console.warn) {
-  const withTables = text.replace(
-    TABLE,
-    (whole, open: string, key: string, only: string | undefined, _old, close: string) => {
-      const id = targetId(results, key);
-      const scenarios = only?.split(",");
-      const rows = results.summary.filter(
-        (row) => row.target === id && (!scenarios || scenarios.includes(row.scenario)),
-      );
-      if (rows.length === 0) {
-        warn(`docs: nothing measured for ${open}; left as it was`);
-        return whole;
-      }
-      const columns = [0, 2, 4, 6];
-      const table = markdownTable(results, rows, HEADERS, (c) => columns.map((i) => c[i]!));
-      return `${open}\n${table}\n\n<sub>${measuredOn(results)}; see [Benchmarks](benchmarks.md).</sub>\n${close}`;
+  return replaceMarkers(
+    text,
+    {
+      table: ([key = "", only]) => {
+        const id = targetId(results, key);
+        const scenarios = only?.split(",");
+        const rows = results.summary.filter(
+          (row) => row.target === id && (!scenarios || scenarios.includes(row.scenario)),
+        );
+        if (rows.length === 0) return undefined;
+        const columns = [0, 2, 4, 6];
+        const table = markdownTable(results, rows, HEADERS, (c) => columns.map((i) => c[i]!));
+        return `\n${table}\n\n<sub>${measuredOn(results)}; see [Benchmarks](benchmarks.md).</sub>\n`;
+      },
+      value: ([key = "", scenario = "", field = ""]) => {
+        const id = targetId(results, key);
+        // "list-during-exports:queue" names one condition of a scenario measured under exports
+        const [name, condition] = scenario.split(":");
+        const row = results.summary.find(
+          (r) => r.target === id && r.scenario === name && (!condition || r.condition === condition),
+        );
+        return row && value(row, field);
+      },
     },
-  );
-  return withTables.replace(
-    VALUE,
-    (whole, open: string, key: string, scenario: string, field: string, _old, close: string) => {
-      const id = targetId(results, key);
-      // "list-during-exports:queue" names one condition of a scenario measured under exports
-      const [name, condition] = scenario.split(":");
-      const row = results.summary.find(
-        (r) => r.target === id && r.scenario === name && (!condition || r.condition === condition),
-      );
-      const shown = row && value(row, field);
-      if (!shown) {
-        warn(`docs: nothing measured for ${open}; left as it was`);
-        return whole;
-      }
-      return `${open}${shown}${close}`;
-    },
+    warn,
   );
 }

@@ -25,7 +25,16 @@ export interface TourResults {
     rounds: number;
     rows: number;
     workers: number;
+    /**
+     * How a round orders its windows: "abba-halves", each scenario's window split in two halves of
+     * `halfSec` and the servers of that scenario alternated A₁ B₁ … B₂ A₂ (src/order.ts). Absent in
+     * results files from before: each server then ran all its scenarios in one go, one after another.
+     */
+    order?: "abba-halves";
+    halfSec?: number;
   };
+  /** The load tool's ceiling on this machine: its req/s on the raw node:http hello (see ToolCeiling). */
+  toolCeiling?: ToolCeiling;
   targets: (Pick<Target, "id" | "label" | "kind" | "stage" | "scenarios"> & { startup: string })[];
   /** Targets left out on purpose (not built, no Redis), with the reason. */
   skipped: Skipped[];
@@ -66,7 +75,30 @@ export interface Run extends Omit<Measurement, "p50Ms" | "p99Ms"> {
   /** …and the connections and steady rate of the measured load (the scenario's own, not --connections). */
   connections?: number;
   ratePerSec?: number;
+  /** The req/s of each half of the window, in the order measured (the run adds them up). */
+  halvesPerSec?: [number, number];
 }
+
+/**
+ * The fastest answer the load tool can measure here: the raw node:http hello (ref-hello), with this
+ * tool at the tour's connections. The tour takes it from its own `hello` rows of ref-hello (the
+ * median of the rounds) or, when a tour leaves `hello` out, measures it once before the rounds.
+ * A row within 10% of it (or above) may be measuring the load generator, not the server.
+ */
+export interface ToolCeiling {
+  target: "ref-hello";
+  scenario: "hello";
+  tool: string;
+  connections: number;
+  requestsPerSec: number;
+  /** How many windows it is the median of. */
+  rounds: number;
+  /** "hello rows": the ref-hello rows of the table; "measured once": a window of its own. */
+  from: "hello rows" | "measured once";
+}
+
+/** A row at or above this share of the tool's ceiling is flagged. */
+export const AT_CEILING = 0.9;
 
 export interface Ratio {
   /** The target compared with. */
@@ -112,6 +144,8 @@ export interface SummaryRow {
   vsPrevious: Ratio | null;
   /** Against the reference server of this scenario (ref-hello for hello, ref-page for list). */
   vsCeiling: Ratio | null;
+  /** Set when req/s is within 10% of the tool's ceiling, or above it: this row may measure the load tool. */
+  atToolCeiling?: true;
 }
 
 export const CEILINGS: Record<string, string> = { hello: "ref-hello", list: "ref-page" };
@@ -151,6 +185,32 @@ export function measuredRun(
   return { ...where, ...rest, requestsPerSec: 0, p50Ms: null, p99Ms: null, noAnswerWithinSec: windowSec };
 }
 
+/**
+ * Two halves of a window as one measurement: requests, time, errors added up, so req/s is the
+ * whole window's. Percentiles cannot be added: each is the mean of the halves' weighted by their
+ * requests, an approximation that stays close while the halves are alike.
+ */
+export function addHalves(first: Measurement, second: Measurement): Measurement & Pick<Run, "halvesPerSec"> {
+  const requests = first.requests + second.requests;
+  const durationSec = first.durationSec + second.durationSec;
+  const answered = [first, second].filter((m) => m.requests > 0);
+  const weighted = (metric: "p50Ms" | "p90Ms" | "p99Ms") =>
+    answered.reduce((sum, m) => sum + (m[metric] ?? 0) * m.requests, 0) / Math.max(1, requests);
+  const max = answered.map((m) => m.maxMs);
+  const sum: Measurement = {
+    requests,
+    durationSec,
+    requestsPerSec: durationSec > 0 ? requests / durationSec : 0,
+    p50Ms: weighted("p50Ms"),
+    p99Ms: weighted("p99Ms"),
+    errors: first.errors + second.errors,
+    non2xx: first.non2xx + second.non2xx,
+  };
+  if (answered.every((m) => m.p90Ms !== undefined)) sum.p90Ms = weighted("p90Ms");
+  if (max.every((v) => v !== undefined)) sum.maxMs = Math.max(0, ...(max as number[]));
+  return { ...sum, halvesPerSec: [round2(first.requestsPerSec), round2(second.requestsPerSec)] };
+}
+
 /** What a row's req/s is known to be: a number, or only "below" 1 / window when it answered nothing. */
 const rateOf = (row: SummaryRow) =>
   row.noAnswerWithinSec
@@ -172,7 +232,11 @@ export function ratioTo(row: SummaryRow, other: SummaryRow): Ratio | null {
  * Medians per target, scenario (and condition), in scenario order then target order, with their
  * ratios. Rows measured under background exports have no ratios: they are compared with each other.
  */
-export function summarize(runs: Run[], targets: Pick<Target, "id" | "kind">[]): SummaryRow[] {
+export function summarize(
+  runs: Run[],
+  targets: Pick<Target, "id" | "kind">[],
+  ceiling: Pick<ToolCeiling, "requestsPerSec"> | undefined = ceilingOf(runs),
+): SummaryRow[] {
   const rows: SummaryRow[] = [];
   for (const scenario of SCENARIOS.map((s) => s.name)) {
     let previous: SummaryRow | undefined;
@@ -226,6 +290,26 @@ export function summarize(runs: Run[], targets: Pick<Target, "id" | "kind">[]): 
       }
     }
   }
+  return flagAtCeiling(rows, ceiling);
+}
+
+/** The ref-hello `hello` windows of a tour: their median is the tool's ceiling. */
+const ceilingRuns = (runs: Run[]) =>
+  runs.filter((r) => r.target === "ref-hello" && r.scenario === "hello" && !r.condition && r.requests > 0);
+
+export function ceilingOf(runs: Run[]): Pick<ToolCeiling, "requestsPerSec" | "rounds"> | undefined {
+  const mine = ceilingRuns(runs);
+  if (mine.length === 0) return undefined;
+  return { requestsPerSec: median(mine.map((r) => r.requestsPerSec)), rounds: mine.length };
+}
+
+/** Marks the rows whose req/s is within 10% of the tool's ceiling, or above it (and only those). */
+export function flagAtCeiling(rows: SummaryRow[], ceiling?: Pick<ToolCeiling, "requestsPerSec">) {
+  for (const row of rows) {
+    const at = ceiling && !row.noAnswerWithinSec && row.requestsPerSec >= AT_CEILING * ceiling.requestsPerSec;
+    if (at) row.atToolCeiling = true;
+    else delete row.atToolCeiling;
+  }
   return rows;
 }
 
@@ -233,5 +317,26 @@ export function summarize(runs: Run[], targets: Pick<Target, "id" | "kind">[]): 
 export function readResults(path: string): TourResults {
   const results = JSON.parse(readFileSync(path, "utf8")) as TourResults;
   results.settings.store = storeOf(results.settings.store);
+  // files from before the ceiling was recorded measured it all the same: their ref-hello rows
+  results.toolCeiling ??= toolCeilingFrom(results);
+  flagAtCeiling(results.summary, results.toolCeiling);
   return results;
+}
+
+/** The ceiling of a tour whose `hello` rows include ref-hello, or undefined. */
+export function toolCeilingFrom(results: {
+  runs: Run[];
+  tool: Pick<TourResults["tool"], "version">;
+  settings: Pick<TourResults["settings"], "connections">;
+}): ToolCeiling | undefined {
+  const ceiling = ceilingOf(results.runs);
+  if (!ceiling) return undefined;
+  return {
+    target: "ref-hello",
+    scenario: "hello",
+    tool: results.tool.version,
+    connections: results.settings.connections,
+    ...ceiling,
+    from: "hello rows",
+  };
 }

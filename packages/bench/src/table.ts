@@ -1,4 +1,4 @@
-import type { Ratio, SummaryRow, TourResults } from "./results.js";
+import { AT_CEILING, type Ratio, type SummaryRow, type TourResults } from "./results.js";
 import { describeStore } from "./store.js";
 
 export const HEADERS = [
@@ -52,6 +52,21 @@ export function rate(row: SummaryRow): string {
   return `${number(row.requestsPerSec)} (no answer${some})`;
 }
 
+/** The mark of a row at the tool's ceiling, after its req/s. */
+export const CEILING_MARK = "‡";
+const rateCell = (row: SummaryRow) => `${rate(row)}${row.atToolCeiling ? ` ${CEILING_MARK}` : ""}`;
+
+/** What the mark means, in one line, or undefined when no row carries it. */
+export function ceilingNote(results: Pick<TourResults, "summary" | "toolCeiling">): string | undefined {
+  const ceiling = results.toolCeiling;
+  if (!ceiling || !results.summary.some((row) => row.atToolCeiling)) return undefined;
+  return (
+    `${CEILING_MARK} at the tool's ceiling: this row may measure the load generator, not the server ` +
+    `(its req/s is within ${Math.round((1 - AT_CEILING) * 100)}% of, or above, what ${ceiling.tool} ` +
+    `measures on raw node:http hello at ${ceiling.connections} connections: ${number(ceiling.requestsPerSec)})`
+  );
+}
+
 export function labelOf(results: Pick<TourResults, "targets">, id: string): string {
   return results.targets.find((t) => t.id === id)?.label ?? id;
 }
@@ -65,7 +80,7 @@ export function cells(results: Pick<TourResults, "targets">, row: SummaryRow): s
   return [
     scenarioOf(row),
     labelOf(results, row.target),
-    rate(row),
+    rateCell(row),
     ms(row.p50Ms),
     ms(row.p99Ms),
     `${row.errors.toLocaleString("en-US")} / ${row.non2xx.toLocaleString("en-US")}`,
@@ -103,7 +118,7 @@ export function exportCells(results: Pick<TourResults, "targets">, row: SummaryR
   return [
     labelOf(results, row.target),
     WHILE[row.condition ?? ""] ?? row.condition ?? "",
-    rate(row),
+    rateCell(row),
     ms(row.p50Ms),
     ms(row.p99Ms),
     `${number(row.exportsCompleted ?? Number.NaN)}${failed}`,
@@ -136,7 +151,9 @@ export const storeLine = (results: Pick<TourResults, "settings" | "targets">) =>
  * A plain-text table for the terminal, one block per scenario, then the rows measured under
  * background exports in a table of their own; the store heads it when stages 03+ are in it.
  */
-export function textTable(results: Pick<TourResults, "targets" | "summary" | "settings">): string {
+export function textTable(
+  results: Pick<TourResults, "targets" | "summary" | "settings" | "toolCeiling">,
+): string {
   const main = plainRows(results.summary);
   const exporting = exportRows(results.summary);
   const parts: string[] = [];
@@ -160,7 +177,8 @@ export function textTable(results: Pick<TourResults, "targets" | "summary" | "se
     );
   }
   const store = storeLine(results);
-  return `${store ? `${store}\n` : ""}${parts.join("\n\n")}`;
+  const note = ceilingNote(results);
+  return `${store ? `${store}\n` : ""}${parts.join("\n\n")}${note ? `\n\n${note}` : ""}`;
 }
 
 /** The same table in Markdown. */

@@ -1,8 +1,26 @@
 import { createProgress, formatSeconds } from "@zero-to-one/server-kit";
 import { loadavg } from "node:os";
 import { WorkerStartError, measureDuringExports } from "./exports.js";
-import { type Run, type TourResults, machineFacts, measuredRun, round2, summarize } from "./results.js";
-import { type Condition, type Scenario, type ScenarioName, scenarioNamed } from "./scenarios.js";
+import { type Step, halfSecOf, roundPlan } from "./order.js";
+import {
+  type Run,
+  type ToolCeiling,
+  type TourResults,
+  addHalves,
+  machineFacts,
+  measuredRun,
+  round2,
+  summarize,
+  toolCeilingFrom,
+} from "./results.js";
+import {
+  type Condition,
+  type Measurement,
+  type Scenario,
+  type ScenarioName,
+  scenarioNamed,
+} from "./scenarios.js";
+import { SETTLE_MS, settle } from "./settle.js";
 import { SQLITE, type StoreInfo } from "./store.js";
 import {
   type Running,
@@ -42,29 +60,11 @@ export interface TourOptions {
 }
 
 /**
- * Waits until the server answers quickly again. A load tool stops sending when its time is up, but
- * the server may still be working through the requests already in flight (100 slow list requests
- * can take seconds); the next measurement must not pay for them. Stages 03+ are asked /healthz,
- * which pings the store through the same connection pool: /index never touches the store, so it
- * answers at once while a database still works through the queries of the last scenario.
+ * The path that says a server is calm again. Stages 03+ are asked /healthz, which pings the store
+ * through the same connection pool: /index never touches the store, so it answers at once while a
+ * database still works through the queries of the last scenario.
  */
-async function settle(url: string, target: Target, timeoutMs = SETTLE_MS): Promise<boolean> {
-  const path = target.kind === "stage" && target.stage >= 3 ? "/healthz" : "/index";
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const started = Date.now();
-    try {
-      await (await fetch(`${url}${path}`)).arrayBuffer();
-      if (Date.now() - started < 50) return true;
-    } catch {
-      // busy or resetting connections; try again
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return false;
-}
-
-const SETTLE_MS = 60_000;
+const calmPath = (target: Target) => (target.kind === "stage" && target.stage >= 3 ? "/healthz" : "/index");
 
 /** Seconds a launch takes besides the load itself: seeding, start-up, reading the facts. */
 function launchEstimate(target: Target, rows: number): number {
@@ -122,28 +122,80 @@ export async function planTour(options: TourOptions) {
     .map((t) => ({ ...t, scenarios: t.scenarios.filter(wanted) }))
     .filter((t) => t.scenarios.length > 0);
   const perRound = targets.reduce((n, t) => n + t.scenarios.reduce((m, name) => m + stepsOf(name), 0), 0);
-  // an export condition also waits for the exports to get going and starts or stops a worker
+  // two halves, each with its own settling; an export condition also waits for the exports to get
+  // going and starts or stops a worker
+  const halfSec = halfSecOf(options.durationSec);
   const scenarioSec = (name: ScenarioName) =>
-    options.warmupSec + stepsOf(name) * (options.durationSec + 1) + (stepsOf(name) > 1 ? 3 : 0);
+    stepsOf(name) > 1
+      ? options.warmupSec + stepsOf(name) * (options.durationSec + 1) + 3
+      : options.warmupSec + 2 * (halfSec + 0.5);
+  const ceilingSec = measuresCeiling(targets) ? 0 : 1 + options.warmupSec + options.durationSec;
   const estimateSec =
+    ceilingSec +
     options.rounds *
-    targets.reduce(
-      (sec, t) =>
-        sec + launchEstimate(t, options.rows) + t.scenarios.reduce((n, name) => n + scenarioSec(name), 0),
-      0,
+      targets.reduce(
+        (sec, t) =>
+          sec + launchEstimate(t, options.rows) + t.scenarios.reduce((n, name) => n + scenarioSec(name), 0),
+        0,
+      );
+  return { targets, skipped, missing, perRound, estimateSec, halfSec };
+}
+
+/** Whether the tour's own rows measure the tool's ceiling: ref-hello on `hello`. */
+const measuresCeiling = (targets: Target[]) =>
+  targets.some((t) => t.id === "ref-hello" && t.scenarios.includes("hello"));
+
+/**
+ * The tool's ceiling for a tour without `hello`: ref-hello, warmed up and measured once for the
+ * whole window. Undefined (and a line saying why) when it cannot be measured.
+ */
+async function measureCeiling(options: TourOptions, log: (line: string) => void) {
+  const target = { ...referenceTargets()[0]!, scenarios: ["hello" as const] };
+  let running: Running | undefined;
+  try {
+    running = await launch(target, { rows: options.rows, workers: options.workers });
+    const load = {
+      baseUrl: running.url,
+      scenario: "hello",
+      facts: running.facts,
+      requests: scenarioNamed("hello")!.plan(running.facts),
+      connections: options.connections,
+    };
+    if (options.warmupSec > 0) await autocannonTool.run({ ...load, durationSec: options.warmupSec });
+    const measured = await options.tool.run({ ...load, durationSec: options.durationSec });
+    const ceiling: ToolCeiling = {
+      target: "ref-hello",
+      scenario: "hello",
+      tool: options.tool.version,
+      connections: options.connections,
+      requestsPerSec: measured.requestsPerSec,
+      rounds: 1,
+      from: "measured once",
+    };
+    log(
+      `the tool's ceiling: ${target.label} with ${options.tool.version} at ${options.connections} connections, ` +
+        `${Math.round(measured.requestsPerSec).toLocaleString("en-US")} req/s`,
     );
-  return { targets, skipped, missing, perRound, estimateSec };
+    return ceiling;
+  } catch (error) {
+    log(`the tool's ceiling was not measured: ${(error as Error).message.split("\n")[0]}`);
+    return undefined;
+  } finally {
+    await running?.stop().catch(() => {});
+  }
 }
 
 /**
- * The tour: round after round, every target in turn is started fresh and seeded, warmed up and
- * measured on each scenario that applies, then stopped with SIGTERM. Interleaving the targets
- * round by round spreads the machine's noise over all of them; the summary takes medians.
+ * The tour: round after round, every target is started fresh and seeded, all of them at once; then
+ * scenario after scenario, the servers that run it take turns in ABBA halves (src/order.ts), each
+ * warmed up before its first half; then every server is stopped with SIGTERM. Alternating within a
+ * round keeps the machine's noise out of the ratios; every other round reverses the servers, and
+ * the summary takes medians over the rounds.
  */
 export async function runTour(options: TourOptions): Promise<TourResults> {
   const started = new Date();
   const loadAtStart = round2(loadavg()[0] ?? 0);
-  const { targets, skipped, missing, perRound, estimateSec } = await planTour(options);
+  const { targets, skipped, missing, perRound, estimateSec, halfSec } = await planTour(options);
   const { log } = options;
   for (const m of missing) log(`${m.program} not found: ${m.effect}; see npm run doctor`);
   const explained = new Set(missing.flatMap((m) => m.skips));
@@ -161,7 +213,7 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
     );
   log(
     `tour: ${targets.length} servers, ${perRound} runs per round × ${options.rounds} round(s), ` +
-      `${options.durationSec} s each at ${options.connections} connections` +
+      `${options.durationSec} s each (two halves of ${halfSec} s, servers alternating) at ${options.connections} connections` +
       `${underExports.length > 0 ? ` (${underExports.join("; ")})` : ""} with ${options.tool.version} ` +
       `(${options.toolWhy}); about ${formatSeconds(estimateSec)}`,
   );
@@ -172,26 +224,28 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
   const broken = new Set<string>();
   const total = perRound * options.rounds;
   const progress = createProgress("tour", total);
-  // Ctrl-C: stop the server under load (and its Redis, its temporary folder) before leaving
-  let current: Running | undefined;
+  // Ctrl-C: stop the servers of the round (and their Redis, their temporary folders) before leaving
+  const live = new Map<string, Running>();
   const interrupt = () => {
-    log("interrupted: stopping the server under test");
-    void (current?.stop() ?? Promise.resolve()).catch(() => {}).finally(() => process.exit(130));
+    log("interrupted: stopping the servers under test");
+    void Promise.allSettled([...live.values()].map((server) => server.stop())).finally(() =>
+      process.exit(130),
+    );
   };
   process.once("SIGINT", interrupt);
   let done = 0;
   progress.update(0, "starting");
-  const calm = async (running: Running, target: Target, after: string) => {
-    if (!(await settle(running.url, target))) {
+  const calm = async (server: Running, target: Target, after: string) => {
+    if (!(await settle(server.url, calmPath(target)))) {
       log(
         `${target.id} was still busy ${SETTLE_MS / 1000} s after ${after}; the next measurement shares the time with it`,
       );
     }
   };
   // a result, not a failure: the server is slower than the window at this load
-  const noAnswer = (what: string, round: number, connections: number) =>
+  const noAnswer = (what: string, round: number, connections: number, windowSec: number) =>
     log(
-      `${what} (round ${round}): no answer within ${options.durationSec} s at ${connections} connections, ` +
+      `${what} (round ${round}): no answer within ${windowSec} s at ${connections} connections, ` +
         `recorded as such (a longer --duration measures it)`,
     );
 
@@ -242,7 +296,9 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
       if (exportErrors > 0) {
         log(`${id} ${condition} (round ${round}): ${exportErrors} export(s) failed: ${firstExportError}`);
       }
-      if (measurement.requests === 0) noAnswer(`${id} ${condition}`, round, setup.connections);
+      if (measurement.requests === 0) {
+        noAnswer(`${id} ${condition}`, round, setup.connections, options.durationSec);
+      }
       runs.push({
         ...measuredRun(measurement, options.durationSec, {
           round,
@@ -270,86 +326,100 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
     }
   };
 
-  for (let round = 1; round <= options.rounds; round++) {
-    // every other round runs the servers in reverse, so none always goes first on a cold machine
-    const order = round % 2 === 0 ? [...targets].reverse() : targets;
-    for (const target of order) {
-      const steps = target.scenarios.reduce((n, name) => n + stepsOf(name), 0);
-      if (broken.has(target.id)) {
-        done += steps;
-        continue;
+  // a tour that leaves `hello` out measures the tool's ceiling once, before the rounds
+  let ceiling: ToolCeiling | undefined;
+  if (!measuresCeiling(targets)) ceiling = await measureCeiling(options, log);
+
+  /** The first half of each pair, until its second half is measured; null when it failed. */
+  const firstHalves = new Map<string, Measurement | null>();
+  const measureHalf = async (step: Step<Target>, round: number, running: Running) => {
+    const { target, scenario: name } = step;
+    const key = `${target.id} ${name}`;
+    if (step.half === 2 && firstHalves.get(key) === null) return; // its first half failed
+    const load = {
+      baseUrl: running.url,
+      scenario: name,
+      facts: running.facts,
+      requests: scenarioNamed(name)!.plan(running.facts),
+      connections: options.connections,
+    };
+    try {
+      if (step.half === 1 && options.warmupSec > 0) {
+        await autocannonTool.run({ ...load, durationSec: options.warmupSec });
+        await calm(running, target, `the ${name} warm-up`);
       }
-      const where = `round ${round}/${options.rounds} · ${target.id}`;
-      progress.update(done, `${where} · starting`);
-      let running: Running;
+      const measured = await options.tool.run({ ...load, durationSec: halfSec });
+      await calm(running, target, `the ${name} load`);
+      if (step.half === 1) {
+        firstHalves.set(key, measured);
+        return;
+      }
+      const both = addHalves(firstHalves.get(key)!, measured);
+      if (both.requests === 0) noAnswer(key, round, options.connections, halfSec);
+      runs.push({ ...measuredRun(both, halfSec, { round, target: target.id, scenario: name }) });
+    } catch (error) {
+      firstHalves.set(key, null);
+      failures.push({ id: target.id, reason: `${name}, round ${round}: ${(error as Error).message}` });
+      log(`failed ${target.id} ${name} (round ${round}): ${(error as Error).message}`);
+    }
+  };
+
+  for (let round = 1; round <= options.rounds; round++) {
+    // every server of the round runs at once, so the servers of a scenario can take turns
+    for (const target of round % 2 === 0 ? [...targets].reverse() : targets) {
+      if (broken.has(target.id)) continue;
+      progress.update(done, `round ${round}/${options.rounds} · ${target.id} · starting`);
       try {
-        running = await launch(target, {
-          rows: options.rows,
-          workers: options.workers,
-          ...(options.mongoUrl ? { mongoUrl: options.mongoUrl } : {}),
-        });
+        live.set(
+          target.id,
+          await launch(target, {
+            rows: options.rows,
+            workers: options.workers,
+            ...(options.mongoUrl ? { mongoUrl: options.mongoUrl } : {}),
+          }),
+        );
       } catch (error) {
         broken.add(target.id);
         failures.push({ id: target.id, reason: `could not start: ${(error as Error).message}` });
         log(`failed ${target.id}: could not start: ${(error as Error).message}`);
-        done += steps;
-        continue;
       }
-      current = running;
-      try {
-        for (const name of target.scenarios) {
-          const unsupported = running.unsupported.get(name);
-          if (unsupported) {
-            const id = `${target.id} ${name}`;
-            if (!skipped.some((s) => s.id === id)) {
-              skipped.push({ id, reason: unsupported });
-              log(`skipped ${id}: ${unsupported}`);
-            }
-            done += stepsOf(name);
-            continue;
+    }
+    firstHalves.clear();
+    try {
+      for (const step of roundPlan(targets, round)) {
+        const { target, scenario: name } = step;
+        const server = live.get(target.id);
+        // a pair counts as done with its second half; a condition on its own
+        const finishes = step.half !== 1;
+        const unsupported = server?.unsupported.get(name);
+        if (!server || unsupported) {
+          const id = `${target.id} ${name}`;
+          if (unsupported && !skipped.some((s) => s.id === id)) {
+            skipped.push({ id, reason: unsupported });
+            log(`skipped ${id}: ${unsupported}`);
           }
-          const scenario = scenarioNamed(name)!;
-          if (scenario.exports) {
-            for (const condition of scenario.exports.conditions) {
-              progress.update(done, `${where} · ${name} · ${condition}`);
-              await measureExportCondition(scenario, condition, round, target, running);
-              done++;
-            }
-            continue;
-          }
-          progress.update(done, `${where} · ${name}`);
-          const load = {
-            baseUrl: running.url,
-            scenario: name,
-            facts: running.facts,
-            requests: scenario.plan(running.facts),
-            connections: options.connections,
-          };
-          try {
-            if (options.warmupSec > 0) {
-              await autocannonTool.run({ ...load, durationSec: options.warmupSec });
-              await calm(running, target, `the ${name} warm-up`);
-            }
-            const measured = await options.tool.run({ ...load, durationSec: options.durationSec });
-            if (measured.requests === 0) noAnswer(`${target.id} ${name}`, round, options.connections);
-            await calm(running, target, `the ${name} load`);
-            runs.push(
-              measuredRun(measured, options.durationSec, { round, target: target.id, scenario: name }),
-            );
-          } catch (error) {
-            failures.push({ id: target.id, reason: `${name}, round ${round}: ${(error as Error).message}` });
-            log(`failed ${target.id} ${name} (round ${round}): ${(error as Error).message}`);
-          }
-          done++;
+          if (finishes) done++;
+          continue;
         }
-      } finally {
-        startups.set(target.id, running.startup());
-        current = undefined;
+        const where = `round ${round}/${options.rounds} · ${target.id} · ${name}`;
+        if (step.condition) {
+          progress.update(done, `${where} · ${step.condition}`);
+          await measureExportCondition(scenarioNamed(name)!, step.condition, round, target, server);
+        } else {
+          progress.update(done, `${where} · half ${step.half}`);
+          await measureHalf(step, round, server);
+        }
+        if (finishes) done++;
+      }
+    } finally {
+      for (const [id, server] of live) {
+        startups.set(id, server.startup());
+        live.delete(id);
         try {
-          await running.stop();
+          await server.stop();
         } catch (error) {
-          failures.push({ id: target.id, reason: (error as Error).message });
-          log(`failed ${target.id}: ${(error as Error).message}`);
+          failures.push({ id, reason: (error as Error).message });
+          log(`failed ${id}: ${(error as Error).message}`);
         }
       }
     }
@@ -371,7 +441,10 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
       rounds: options.rounds,
       rows: options.rows,
       workers: options.workers,
+      order: "abba-halves",
+      halfSec,
     },
+    toolCeiling: ceiling ?? toolCeilingFrom({ runs, tool: options.tool, settings: options }),
     targets: targets
       .filter((t) => runs.some((r) => r.target === t.id))
       .map((t) => ({
@@ -385,6 +458,6 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
     skipped,
     failures,
     runs,
-    summary: summarize(runs, targets),
+    summary: summarize(runs, targets, ceiling),
   };
 }

@@ -6,7 +6,16 @@ import { renderChart } from "../src/chart.js";
 import { fillMarkers, writeDocs } from "../src/docs.js";
 import { prettyJson } from "../src/json.js";
 import { DEFAULTS, partialBecause } from "../src/published.js";
-import { type Run, type TourResults, median, readResults, summarize } from "../src/results.js";
+import {
+  type Run,
+  type TourResults,
+  addHalves,
+  measuredRun,
+  median,
+  readResults,
+  summarize,
+  toolCeilingFrom,
+} from "../src/results.js";
 import { SCENARIOS } from "../src/scenarios.js";
 import { SQLITE, type StoreInfo, databaseFor, withDatabase } from "../src/store.js";
 import { textTable } from "../src/table.js";
@@ -127,6 +136,134 @@ describe("the summary", () => {
   it("prints one row per server and scenario with the ratios", () => {
     const table = textTable(results());
     expect(table).toMatch(/hello\s+02-memory\s+24,000\s+1\.00\s+10\.0\s+0 \/ 3\s+0\.80× \(01\)\s+53%/);
+  });
+});
+
+describe("the tool's ceiling", () => {
+  // ref-hello's median is 45,000 req/s; 90% of it is 40,500
+  const atCeiling = () => {
+    const r = results();
+    r.runs = [...r.runs, run(1, "07-queue", "hello", 41_000), run(2, "07-queue", "hello", 60_000)];
+    r.runs.push(run(3, "07-queue", "hello", 40_000));
+    r.summary = summarize(r.runs, targets);
+    return r;
+  };
+
+  it("is the median of ref-hello's hello rounds, and marks every row within 10% of it or above", () => {
+    const rows = atCeiling().summary;
+    const flagged = rows.filter((r) => r.atToolCeiling).map((r) => `${r.scenario} ${r.target}`);
+    expect(flagged).toEqual(["hello ref-hello", "hello 07-queue"]);
+    expect(rows.find((r) => r.target === "01-hello")).not.toHaveProperty("atToolCeiling");
+    // a ceiling measured on its own (a tour without hello) marks the rows the same way
+    const alone = summarize(
+      runs.filter((r) => r.target !== "ref-hello"),
+      targets,
+      { requestsPerSec: 31_000 },
+    );
+    expect(alone.filter((r) => r.atToolCeiling).map((r) => r.target)).toEqual(["01-hello"]);
+    expect(
+      summarize(
+        runs.filter((r) => r.target !== "ref-hello"),
+        targets,
+      ).some((r) => r.atToolCeiling),
+    ).toBe(false);
+  });
+
+  it("marks those rows in the table, the chart and the page, and says what the mark means", () => {
+    const r = { ...atCeiling(), toolCeiling: toolCeilingFrom(atCeiling())! };
+    expect(r.toolCeiling).toEqual({
+      target: "ref-hello",
+      scenario: "hello",
+      tool: "autocannon 9.0.0",
+      connections: 100,
+      requestsPerSec: 45_000,
+      rounds: 3,
+      from: "hello rows",
+    });
+    const table = textTable(r);
+    expect(table).toMatch(/hello\s+07-queue\s+41,000 ‡/);
+    expect(table).toMatch(/hello\s+01-hello\s+30,000\s/);
+    expect(table.split("\n").at(-1)).toBe(
+      "‡ at the tool's ceiling: this row may measure the load generator, not the server (its req/s is " +
+        "within 10% of, or above, what autocannon 9.0.0 measures on raw node:http hello at 100 connections: 45,000)",
+    );
+    expect(renderChart(r)).toContain(">41,000 ‡</text>");
+    const root = mkdtempSync(join(tmpdir(), "zto-bench-ceiling-"));
+    try {
+      writeDocs(r, root);
+      const page = readFileSync(join(root, "benchmarks.md"), "utf8");
+      expect(page).toContain("| hello | 07-queue | 41,000 ‡ |");
+      expect(page).toContain("In this run: hello on raw node:http hello, hello on 07-queue.");
+      expect(page).toContain("In this run: 45,000 req/s with autocannon 9.0.0 at 100 connections");
+      expect(page).toContain("The `hello` rows of `raw node:http hello` are exactly that measurement");
+      // an older file has no toolCeiling: it is derived from its ref-hello rows when read
+      const { toolCeiling: _, ...old } = r;
+      old.summary = old.summary.map(({ atToolCeiling: _flag, ...row }) => row);
+      writeFileSync(join(root, "old.json"), JSON.stringify(old));
+      const read = readResults(join(root, "old.json"));
+      expect(read.toolCeiling).toEqual(r.toolCeiling);
+      expect(read.summary.filter((row) => row.atToolCeiling)).toHaveLength(2);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("leaves the table unmarked, and the page says so, when it was not measured", () => {
+    const r = results();
+    r.summary = summarize(
+      r.runs.filter((run) => run.target !== "ref-hello"),
+      targets,
+    );
+    expect(textTable(r)).not.toContain("‡");
+    const root = mkdtempSync(join(tmpdir(), "zto-bench-ceiling-"));
+    try {
+      writeDocs(r, root);
+      const page = readFileSync(join(root, "benchmarks.md"), "utf8");
+      expect(page).toContain("This run has no measurement of the tool's ceiling");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("a window measured in two halves", () => {
+  const half = (requests: number, durationSec: number, p50Ms: number, p99Ms: number) => ({
+    requests,
+    durationSec,
+    requestsPerSec: requests / durationSec,
+    p50Ms,
+    p99Ms,
+    p90Ms: p50Ms * 2,
+    maxMs: p99Ms * 2,
+    errors: 1,
+    non2xx: 2,
+  });
+
+  it("adds the halves up: requests, time and errors, with latencies weighted by requests", () => {
+    expect(addHalves(half(3_000, 2, 1, 10), half(1_000, 2, 5, 30))).toEqual({
+      requests: 4_000,
+      durationSec: 4,
+      requestsPerSec: 1_000,
+      p50Ms: 2,
+      p90Ms: 4,
+      p99Ms: 15,
+      maxMs: 60,
+      errors: 2,
+      non2xx: 4,
+      halvesPerSec: [1_500, 500],
+    });
+  });
+
+  it("keeps the latencies of the half that answered when the other answered nothing", () => {
+    const both = addHalves(half(0, 1, 0, 0), half(500, 1, 4, 8));
+    expect(both).toMatchObject({ requests: 500, requestsPerSec: 250, p50Ms: 4, p99Ms: 8 });
+    const silent = measuredRun(addHalves(half(0, 1, 0, 0), half(0, 1, 0, 0)), 1, {
+      round: 1,
+      target: "02-memory",
+      scenario: "list",
+    });
+    expect(silent).toMatchObject({ requests: 0, p50Ms: null, p99Ms: null, noAnswerWithinSec: 1 });
+    expect(silent).not.toHaveProperty("maxMs");
   });
 });
 

@@ -127,6 +127,14 @@ describe("a store still busy after a scenario (a fixture whose store does one th
       ["create", true],
     ]);
     expect(lines.filter((l) => l.includes("no answer"))).toEqual([]);
+    // without hello in the tour, the tool's ceiling is measured once, on its own
+    expect(results.toolCeiling).toMatchObject({ target: "ref-hello", from: "measured once", rounds: 1 });
+    expect(results.toolCeiling!.requestsPerSec).toBeGreaterThan(0);
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^the tool's ceiling: raw node:http hello with autocannon \S+ at 10 connections, [\d,]+ req\/s$/,
+      ),
+    );
   }, 60_000);
 });
 
