@@ -6,6 +6,7 @@ import { freePort } from "@zero-to-one/test-kit";
 
 export interface CommandServer {
   url: string;
+  pid: number;
   output: () => string;
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 }
@@ -67,6 +68,7 @@ export async function startCommand(
   }
   return {
     url,
+    pid: child.pid!,
     output,
     stop: async (signal = "SIGTERM") => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);

@@ -32,6 +32,8 @@ export interface Skipped {
 /** A target's server, started, seeded and ready for load. */
 export interface Running {
   url: string;
+  /** The server's process (a cluster's primary: its workers are its children). */
+  pid: number;
   facts: Facts;
   /** The server's own start-up line (URL, store, workers); a cluster prints it once all workers listen. */
   startup: () => string;
@@ -225,6 +227,7 @@ export async function launch(target: Target, options: LaunchOptions): Promise<Ru
             };
       return {
         url: server.url,
+        pid: "pid" in server ? server.pid : server.child.pid!,
         facts,
         unsupported: new Map(noKeyset ? [["list-deep-keyset", noKeyset]] : []),
         startup: () => startupLine(server.output()),

@@ -1,0 +1,263 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { createProgress } from "@zero-to-one/server-kit";
+import { startServer } from "@zero-to-one/test-kit";
+import { cpuSecondsOf, hasProc, ticksPerSec } from "../cpu.js";
+import { abba, halfSecOf } from "../order.js";
+import { type Machine, addHalves, machineFacts, round2 } from "../results.js";
+import type { Measurement } from "../scenarios.js";
+import { settle } from "../settle.js";
+import { type Skipped, discoverStages, launch, packageDir, redisProblem } from "../targets.js";
+import { autocannonTool } from "../tools/autocannon.js";
+import type { LoadTool } from "../tools/index.js";
+import { type FrameworkRow, ROWS, type RowId } from "./rows.js";
+
+export interface FrameworkOptions {
+  tool: LoadTool;
+  durationSec: number;
+  warmupSec: number;
+  connections: number;
+  rounds: number;
+  /** Todos seeded into stage 06 (its first page is ten of them whatever the number). */
+  rows: number;
+  log: (line: string) => void;
+}
+
+/** One row in one round: its two halves added up, with the server's CPU time over both. */
+export interface FrameworkRun extends Measurement {
+  round: number;
+  row: RowId;
+  halvesPerSec?: [number, number];
+  /** CPU seconds (user + system) of the server's processes in the two halves; absent without /proc. */
+  cpuSec?: number;
+  cpuUsPerRequest?: number;
+}
+
+/** What one row's server said and showed before it was measured. */
+export interface RowStart {
+  id: RowId;
+  startup: string;
+  /** Stage 06: the X-Cache header of one GET /todo after the warm-up, which must say `hit`. */
+  check?: { "X-Cache": string };
+  /** Why the row is not measured, when it is not. */
+  skipped?: string;
+  note?: string;
+}
+
+export interface FrameworkMeasurement {
+  date: string;
+  wallSec: number;
+  machine: Machine;
+  tool: { name: string; version: string };
+  settings: {
+    durationSec: number;
+    halfSec: number;
+    warmupSec: number;
+    connections: number;
+    rounds: number;
+    rows: number;
+    order: "abba-halves";
+  };
+  /** Where the CPU times come from; null on a system without /proc. */
+  cpu: { from: "/proc/<pid>/stat utime + stime"; ticksPerSec: number } | null;
+  starts: RowStart[];
+  failures: Skipped[];
+  runs: FrameworkRun[];
+}
+
+interface RowServer {
+  url: string;
+  pid: number;
+  startup: () => string;
+  stop: () => Promise<void>;
+}
+
+const firstLine = (output: string) => output.split("\n").find((line) => line.trim()) ?? "";
+
+/** Starts a row's server, or says in one line why it cannot run here. */
+async function startRow(row: FrameworkRow, options: FrameworkOptions, pageFile?: string) {
+  if ("reference" in row.server) {
+    const env: Record<string, string> = pageFile ? { PAGE_FILE: pageFile } : {};
+    const server = await startServer({
+      cwd: packageDir,
+      entry: row.server.reference,
+      env,
+      timeoutMs: 30_000,
+    });
+    return {
+      url: server.url,
+      pid: server.child.pid!,
+      startup: () => firstLine(server.output()),
+      stop: async () => {
+        const code = await server.stop();
+        if (code !== 0) throw new Error(`${row.label} exited with ${code} on SIGTERM`);
+      },
+    } satisfies RowServer;
+  }
+  const stage = row.server.stage;
+  const [target] = discoverStages([stage]).stages;
+  if (!target) return `stage ${String(stage).padStart(2, "0")} is not built (run npm run build)`;
+  if (stage >= 6) {
+    const problem = await redisProblem();
+    if (problem) return `it needs Redis: ${problem}`;
+  }
+  return (await launch(target, { rows: options.rows, workers: 1 })) satisfies RowServer;
+}
+
+/** Stage 06's page, warmed up: the header of one more request says whether the cache answered. */
+async function cacheCheck(url: string) {
+  const res = await fetch(`${url}/todo`);
+  const page = Buffer.from(await res.arrayBuffer());
+  return { cache: res.headers.get("x-cache") ?? "(none)", page, status: res.status };
+}
+
+/**
+ * Starts every row's server (stage 06 first: raw node:http's page is its very bytes), warms each
+ * up, then measures round after round in ABBA halves (src/order.ts), reading the CPU time of the
+ * server's processes from /proc before and after each half. Every server runs until the end.
+ */
+export async function measureFramework(options: FrameworkOptions): Promise<FrameworkMeasurement> {
+  const started = new Date();
+  const loadAtStart = round2(loadavg()[0] ?? 0);
+  const { log, tool } = options;
+  const halfSec = halfSecOf(options.durationSec);
+  const ticks = ticksPerSec();
+  const withCpu = hasProc();
+  if (!withCpu) log("no /proc on this system: the table has req/s only, no CPU time per request");
+  const dir = mkdtempSync(join(tmpdir(), "zto-framework-"));
+  const starts: RowStart[] = [];
+  const failures: Skipped[] = [];
+  const live = new Map<RowId, RowServer>();
+  const load = (row: FrameworkRow, url: string, durationSec: number) => ({
+    baseUrl: url,
+    scenario: row.path === "/index" ? "hello" : "list",
+    facts: { rows: options.rows, deepStart: 0, deepCursor: null, ids: [] },
+    requests: [{ method: "GET" as const, path: row.path }],
+    connections: options.connections,
+    durationSec,
+  });
+  const interrupt = () => {
+    log("interrupted: stopping the servers under test");
+    void Promise.allSettled([...live.values()].map((server) => server.stop())).finally(() =>
+      process.exit(130),
+    );
+  };
+  process.once("SIGINT", interrupt);
+
+  try {
+    let pageFile: string | undefined;
+    const byStart = [...ROWS].sort((a, b) => Number(b.id === "E") - Number(a.id === "E"));
+    for (const row of byStart) {
+      const start: RowStart = { id: row.id, startup: "" };
+      starts.push(start);
+      try {
+        const server = await startRow(row, options, row.id === "F" ? pageFile : undefined);
+        if (typeof server === "string") {
+          start.skipped = server;
+          log(`skipped ${row.id} (${row.label}): ${server}`);
+          continue;
+        }
+        live.set(row.id, server);
+        start.startup = server.startup();
+        // one request fills the cache, the warm-up makes it hot; then one more must be a hit
+        if (row.id === "E") await (await fetch(`${server.url}${row.path}`)).arrayBuffer();
+        if (options.warmupSec > 0) await autocannonTool.run(load(row, server.url, options.warmupSec));
+        await settle(server.url, row.path);
+        if (row.id === "E") {
+          const { cache, page, status } = await cacheCheck(server.url);
+          start.check = { "X-Cache": cache };
+          pageFile = join(dir, "page.json");
+          writeFileSync(pageFile, page);
+          if (status !== 200 || cache !== "hit") {
+            start.skipped = `after the warm-up GET /todo answered ${status} with X-Cache: ${cache}, not a cache hit`;
+            log(`skipped E (${row.label}): ${start.skipped}`);
+            live.delete(row.id);
+            await server.stop();
+          }
+        }
+        if (row.id === "F" && !pageFile) start.note = "its own page of ten todos: E did not run";
+      } catch (error) {
+        const reason = `could not start: ${(error as Error).message.split("\n")[0]}`;
+        start.skipped = reason;
+        failures.push({ id: row.id, reason });
+        log(`failed ${row.id} (${row.label}): ${reason}`);
+      }
+    }
+    starts.sort((a, b) => a.id.localeCompare(b.id));
+
+    const runs: FrameworkRun[] = [];
+    const firstHalves = new Map<RowId, { measured: Measurement; cpuSec?: number }>();
+    const progress = createProgress("framework", live.size * options.rounds * 2);
+    let done = 0;
+    for (let round = 1; round <= options.rounds; round++) {
+      const measured = ROWS.filter((row) => live.has(row.id));
+      const order = round % 2 === 0 ? measured.reverse() : measured;
+      for (const { item: row, half } of abba(order)) {
+        const server = live.get(row.id);
+        progress.update(done++, `round ${round}/${options.rounds} · ${row.id} · half ${half}`);
+        if (!server) continue; // broke in an earlier half
+        try {
+          const before = withCpu ? cpuSecondsOf(server.pid, ticks) : undefined;
+          const result = await tool.run(load(row, server.url, halfSec));
+          const after = withCpu ? cpuSecondsOf(server.pid, ticks) : undefined;
+          await settle(server.url, row.path);
+          if (result.requests === 0) throw new Error(`no answer within ${halfSec} s`);
+          const cpuSec = before !== undefined && after !== undefined ? after - before : undefined;
+          if (half === 1) {
+            firstHalves.set(row.id, { measured: result, ...(cpuSec === undefined ? {} : { cpuSec }) });
+            continue;
+          }
+          const first = firstHalves.get(row.id)!;
+          const both = addHalves(first.measured, result);
+          const cpu = first.cpuSec !== undefined && cpuSec !== undefined ? first.cpuSec + cpuSec : undefined;
+          runs.push({
+            round,
+            row: row.id,
+            ...both,
+            ...(cpu === undefined ? {} : { cpuSec: cpu, cpuUsPerRequest: (cpu * 1e6) / both.requests }),
+          });
+        } catch (error) {
+          const reason = `round ${round}, half ${half}: ${(error as Error).message.split("\n")[0]}`;
+          failures.push({ id: row.id, reason });
+          log(`failed ${row.id} (${row.label}) ${reason}`);
+          live.delete(row.id);
+          await server.stop().catch(() => {});
+        }
+      }
+    }
+    progress.finish();
+
+    return {
+      date: started.toISOString(),
+      wallSec: Math.round((Date.now() - started.getTime()) / 1000),
+      machine: machineFacts(loadAtStart),
+      tool: { name: tool.name, version: tool.version },
+      settings: {
+        durationSec: options.durationSec,
+        halfSec,
+        warmupSec: options.warmupSec,
+        connections: options.connections,
+        rounds: options.rounds,
+        rows: options.rows,
+        order: "abba-halves",
+      },
+      cpu: withCpu ? { from: "/proc/<pid>/stat utime + stime", ticksPerSec: ticks } : null,
+      starts,
+      failures,
+      runs,
+    };
+  } finally {
+    for (const [id, server] of live) {
+      live.delete(id);
+      try {
+        await server.stop();
+      } catch (error) {
+        failures.push({ id, reason: (error as Error).message });
+        log(`failed ${id}: ${(error as Error).message}`);
+      }
+    }
+    process.off("SIGINT", interrupt);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
