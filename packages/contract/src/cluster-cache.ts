@@ -1,4 +1,4 @@
-import { form, type Cluster, type TestRedis } from "@zero-to-one/test-kit";
+import { form, type Cluster, type RedisOrReason } from "@zero-to-one/test-kit";
 import { spawnSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Todo } from "./todo-shape.js";
@@ -13,10 +13,10 @@ export interface ClusterCacheOptions {
   /** A fresh SQLite file path. */
   freshDbPath: () => string;
   /**
-   * The Redis the stage's test processes use, or undefined when there is none: the stage's test
-   * fixture has then printed its one `skipped:` line, and this suite is skipped.
+   * The Redis the stage's test processes use, or why there is none: this suite is then skipped,
+   * with one `skipped:` line.
    */
-  redis: TestRedis | undefined;
+  redis: RedisOrReason;
   /** What the start-up line says about the cache. */
   startUpLine: RegExp;
 }
@@ -27,8 +27,9 @@ export interface ClusterCacheOptions {
  */
 export function describeClusterCache(
   label: string,
-  { stageDir, startCluster, freshDbPath, redis, startUpLine }: ClusterCacheOptions,
+  { stageDir, startCluster, freshDbPath, redis: { redis, skipped }, startUpLine }: ClusterCacheOptions,
 ) {
+  if (skipped) console.log(`skipped: ${label}, the cache on the real cluster: ${skipped}`);
   let cluster: Cluster | undefined;
   const dbPath = freshDbPath();
   afterAll(async () => {

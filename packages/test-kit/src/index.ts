@@ -14,3 +14,8 @@ export type { NginxOrReason, TestNginx } from "./nginx.js";
 export { allIds, exitCode, freshDbPath, startCluster, waitFor } from "./cluster.js";
 export type { Cluster } from "./cluster.js";
 export { form } from "./form.js";
+export { NO_REDIS_URL, startStageRedis } from "./stage-redis.js";
+export type { StageRedis } from "./stage-redis.js";
+export { clusteredStage } from "./stage-cluster.js";
+export { cacheWorkers, countPageQueries } from "./cache-workers.js";
+export type { CacheWorkersOptions } from "./cache-workers.js";

@@ -1,10 +1,10 @@
 import { describeClusterCache } from "@zero-to-one/contract";
-import { freshDbPath, redis, stageDir, startCluster } from "./cluster.js";
+import { freshDbPath, stageDir, startCluster, testRedis } from "./cluster.js";
 
 describeClusterCache("06-cache", {
   stageDir,
   startCluster,
   freshDbPath,
-  redis,
+  redis: testRedis,
   startUpLine: /stage 06-cache listening on .* cache: redis at redis:\/\/127\.0\.0\.1:\d+/,
 });

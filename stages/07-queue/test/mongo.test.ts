@@ -9,7 +9,7 @@ import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { createMongoStore } from "../src/mongo-store.js";
 import * as plans from "../src/query-plans.js";
-import { redis, REDIS_URL, redisUrl, stageDir, startCluster } from "./cluster.js";
+import { redis, REDIS_URL, redisUrl, stageDir, startCluster, testRedis } from "./cluster.js";
 import { parseCsv, startWorker, waitFor, type JobView, type WorkerProcess } from "./helpers.js";
 import { cachedApp, closeCachedApps } from "./workers.js";
 
@@ -26,6 +26,8 @@ const collection = async (url: string) => {
 
 /** The queue with its todos on MongoDB: `npm run seed`, the API and `npm run worker` all with MONGO_URL. */
 function describeExportOnMongo(mongo: { url: string; server: { label: string } }) {
+  if (testRedis.skipped)
+    console.log(`skipped: 07-queue, an export on ${mongo.server.label}: ${testRedis.skipped}`);
   describe.skipIf(!redis)(`07-queue: an export through the queue, todos on ${mongo.server.label}`, () => {
     const dbName = `todo_test_07_export_${process.pid}_${Date.now()}`;
     const url = withDatabase(mongo.url, dbName);
