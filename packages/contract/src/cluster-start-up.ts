@@ -3,7 +3,11 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+
+/** The stage's real primary over a stand-in worker that crashes while a CRASH_FILE exists. */
+const crashingCluster = fileURLToPath(new URL("../src/fixtures/crashing-cluster.mjs", import.meta.url));
 
 const run = (cwd: string, entry: string, env: Record<string, string | undefined>) => {
   const child = spawn(process.execPath, [entry], {
@@ -18,10 +22,7 @@ const run = (cwd: string, entry: string, env: Record<string, string | undefined>
 };
 
 export interface ClusterStartUpOptions {
-  /**
-   * The stage folder, with `dist/server.js` built and `test/fixtures/crashing-cluster.mjs` (the
-   * stage's real primary over a stand-in worker that crashes while a CRASH_FILE exists).
-   */
+  /** The stage folder, with `dist/server.js` and `dist/primary.js` built. */
   stageDir: string;
   /** Extra environment for every process, e.g. the throwaway REDIS_URL of a stage with a cache. */
   env?: Record<string, string>;
@@ -65,7 +66,7 @@ export function describeClusterStartUp({ stageDir, env: stageEnv = {} }: Cluster
       const dir = mkdtempSync(join(tmpdir(), "zto-crash-"));
       const crashFile = join(dir, "crash");
       const port = await freePort();
-      const { child, output } = run(stageDir, "test/fixtures/crashing-cluster.mjs", {
+      const { child, output } = run(stageDir, crashingCluster, {
         ...stageEnv,
         PORT: String(port),
         CRASH_FILE: crashFile,
