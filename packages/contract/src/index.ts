@@ -37,3 +37,5 @@ export { describeKeysetPaging } from "./keyset-paging.js";
 export type { KeysetPagingOptions } from "./keyset-paging.js";
 export { describeClientAddress } from "./client-address.js";
 export type { ClientAddressOptions } from "./client-address.js";
+export { describeTodoApiOverHttp } from "./todo-api-over-http.js";
+export type { TodoApiOverHttpOptions } from "./todo-api-over-http.js";

@@ -19,3 +19,4 @@ export type { StageRedis } from "./stage-redis.js";
 export { clusteredStage } from "./stage-cluster.js";
 export { cacheWorkers, countPageQueries } from "./cache-workers.js";
 export type { CacheWorkersOptions } from "./cache-workers.js";
+export { mongoChores } from "./mongo-chores.js";

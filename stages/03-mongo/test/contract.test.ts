@@ -1,9 +1,5 @@
-import { describeTodoApi, inProcess, overHttp } from "@zero-to-one/contract";
-import { startServer, type ServerProcess } from "@zero-to-one/test-kit";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, expect } from "vitest";
+import { describeTodoApi, describeTodoApiOverHttp, inProcess } from "@zero-to-one/contract";
+import { startServer } from "@zero-to-one/test-kit";
 import { createApp } from "../src/app.js";
 import { createSqliteStore } from "../src/sqlite-store.js";
 
@@ -12,20 +8,8 @@ describeTodoApi("03-mongo in-process (SQLite)", {
   connect: () => inProcess(createApp({ store: createSqliteStore(":memory:") })),
 });
 
-const dir = mkdtempSync(join(tmpdir(), "zto-03-"));
-let server: ServerProcess | undefined;
-describeTodoApi("03-mongo over HTTP (SQLite file)", {
+describeTodoApiOverHttp("03-mongo over HTTP (SQLite file)", {
   level: 3,
-  connect: async () => {
-    server = await startServer({
-      cwd: new URL("..", import.meta.url).pathname,
-      // a folder that does not exist yet: the server creates it
-      env: { DB_PATH: join(dir, "new-folder", "todo.db"), MONGO_URL: "" },
-    });
-    return overHttp(server.url);
-  },
-});
-afterAll(async () => {
-  expect(await server?.stop()).toBe(0);
-  rmSync(dir, { recursive: true, force: true });
+  start: (dbPath) =>
+    startServer({ cwd: new URL("..", import.meta.url).pathname, env: { DB_PATH: dbPath, MONGO_URL: "" } }),
 });

@@ -1,14 +1,10 @@
 import { describeOnMongo } from "@zero-to-one/contract";
-import { startServer } from "@zero-to-one/test-kit";
+import { mongoChores, startServer } from "@zero-to-one/test-kit";
 import { MongoClient } from "mongodb";
 import { createApp } from "../src/app.js";
 import { createMongoStore } from "../src/mongo-store.js";
 
-const dropDatabase = async (url: string, dbName: string) => {
-  const client = await new MongoClient(url).connect();
-  await client.db(dbName).dropDatabase();
-  await client.close();
-};
+const { dropDatabase } = mongoChores(MongoClient);
 
 await describeOnMongo("03-mongo", {
   level: 3,

@@ -1,5 +1,5 @@
 import { describeMongoExplain, describeOnMongo } from "@zero-to-one/contract";
-import { startServer } from "@zero-to-one/test-kit";
+import { mongoChores, startServer } from "@zero-to-one/test-kit";
 import { MongoClient } from "mongodb";
 import { createApp } from "../src/app.js";
 import { createMongoStore } from "../src/mongo-store.js";
@@ -7,16 +7,7 @@ import * as plans from "../src/query-plans.js";
 
 const stageDir = new URL("..", import.meta.url).pathname;
 
-const dropDatabase = async (url: string, dbName: string) => {
-  const client = await new MongoClient(url).connect();
-  await client.db(dbName).dropDatabase();
-  await client.close();
-};
-
-const collection = async (url: string) => {
-  const client = await new MongoClient(url).connect();
-  return { todos: client.db().collection("todos"), close: () => client.close() };
-};
+const { dropDatabase, collection } = mongoChores(MongoClient);
 
 await describeOnMongo("04-index", {
   level: 4,

@@ -1,11 +1,7 @@
-import { describeTodoApi, inProcess, overHttp } from "@zero-to-one/contract";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, expect } from "vitest";
+import { describeTodoApi, describeTodoApiOverHttp, inProcess } from "@zero-to-one/contract";
 import { createApp } from "../src/app.js";
 import { createSqliteStore } from "../src/sqlite-store.js";
-import { startCluster, type Cluster } from "./cluster.js";
+import { startCluster } from "./cluster.js";
 
 describeTodoApi("05-cluster in-process (SQLite)", {
   level: 4,
@@ -14,17 +10,7 @@ describeTodoApi("05-cluster in-process (SQLite)", {
 
 // two workers, each with its own connection to one SQLite file in WAL mode: whichever worker
 // answers, the API behaves the same
-const dir = mkdtempSync(join(tmpdir(), "zto-05-"));
-let cluster: Cluster | undefined;
-describeTodoApi("05-cluster over HTTP (2 workers, SQLite file)", {
+describeTodoApiOverHttp("05-cluster over HTTP (2 workers, SQLite file)", {
   level: 4,
-  connect: async () => {
-    // a folder that does not exist yet: the workers create it
-    cluster = await startCluster({ WORKERS: "2", DB_PATH: join(dir, "new-folder", "todo.db") });
-    return overHttp(cluster.url);
-  },
-});
-afterAll(async () => {
-  expect(await cluster?.stop()).toBe(0);
-  rmSync(dir, { recursive: true, force: true });
+  start: (dbPath) => startCluster({ WORKERS: "2", DB_PATH: dbPath }),
 });

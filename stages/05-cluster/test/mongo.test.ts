@@ -1,20 +1,12 @@
 import { describeMongoExplain, describeOnMongo } from "@zero-to-one/contract";
+import { mongoChores } from "@zero-to-one/test-kit";
 import { MongoClient } from "mongodb";
 import { createApp } from "../src/app.js";
 import { createMongoStore } from "../src/mongo-store.js";
 import * as plans from "../src/query-plans.js";
 import { stageDir, startCluster } from "./cluster.js";
 
-const dropDatabase = async (url: string, dbName: string) => {
-  const client = await new MongoClient(url).connect();
-  await client.db(dbName).dropDatabase();
-  await client.close();
-};
-
-const collection = async (url: string) => {
-  const client = await new MongoClient(url).connect();
-  return { todos: client.db().collection("todos"), close: () => client.close() };
-};
+const { dropDatabase, collection } = mongoChores(MongoClient);
 
 await describeOnMongo("05-cluster", {
   level: 4,

@@ -1,20 +1,12 @@
 import { describeMongoExplain, describeOnMongo } from "@zero-to-one/contract";
+import { mongoChores } from "@zero-to-one/test-kit";
 import { MongoClient } from "mongodb";
 import { createMongoStore } from "../src/mongo-store.js";
 import * as plans from "../src/query-plans.js";
 import { REDIS_URL, redisUrl, stageDir, startCluster } from "./cluster.js";
 import { cachedApp, closeCachedApps } from "./workers.js";
 
-const dropDatabase = async (url: string, dbName: string) => {
-  const client = await new MongoClient(url).connect();
-  await client.db(dbName).dropDatabase();
-  await client.close();
-};
-
-const collection = async (url: string) => {
-  const client = await new MongoClient(url).connect();
-  return { todos: client.db().collection("todos"), close: () => client.close() };
-};
+const { dropDatabase, collection } = mongoChores(MongoClient);
 
 await describeOnMongo("06-cache", {
   level: 4,

@@ -1,5 +1,5 @@
 import { describeMongoExplain, describeOnMongo, withDatabase } from "@zero-to-one/contract";
-import { startServer, type ServerProcess } from "@zero-to-one/test-kit";
+import { mongoChores, startServer, type ServerProcess } from "@zero-to-one/test-kit";
 import { MongoClient } from "mongodb";
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -13,16 +13,7 @@ import { redis, REDIS_URL, redisUrl, stageDir, startCluster, testRedis } from ".
 import { parseCsv, startWorker, waitFor, type JobView, type WorkerProcess } from "./helpers.js";
 import { cachedApp, closeCachedApps } from "./workers.js";
 
-const dropDatabase = async (url: string, dbName: string) => {
-  const client = await new MongoClient(url).connect();
-  await client.db(dbName).dropDatabase();
-  await client.close();
-};
-
-const collection = async (url: string) => {
-  const client = await new MongoClient(url).connect();
-  return { todos: client.db().collection("todos"), close: () => client.close() };
-};
+const { dropDatabase, collection } = mongoChores(MongoClient);
 
 /** The queue with its todos on MongoDB: `npm run seed`, the API and `npm run worker` all with MONGO_URL. */
 function describeExportOnMongo(mongo: { url: string; server: { label: string } }) {
