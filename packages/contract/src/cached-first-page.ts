@@ -1,6 +1,7 @@
 import { form, startTestRedis } from "@zero-to-one/test-kit";
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterWrite, type WriteMode } from "./first-page-cache.js";
 import type { Todo } from "./todo-shape.js";
 import type { TodoStoreLike } from "./todo-store.js";
 
@@ -23,7 +24,10 @@ export interface CachedFirstPageOptions<Store extends TodoStoreLike> {
   /** A fresh, empty store that counts its page queries. */
   countingStore: () => CountingStore<Store>;
   /** The stage's app with its first-page cache on `redisUrl`; workers with one namespace share it. */
-  startWorker: (store: Store, options: { redisUrl: string; namespace: string }) => Promise<CacheWorker>;
+  startWorker: (
+    store: Store,
+    options: { redisUrl: string; namespace: string; onWrite?: WriteMode },
+  ) => Promise<CacheWorker>;
 }
 
 /**
@@ -116,33 +120,43 @@ export async function describeCachedFirstPage<Store extends TodoStoreLike>(
         expect(bad.headers.get("x-cache")).toBeNull();
       });
 
-      it("every write invalidates: the writer reads it back at once, through either worker", async () => {
-        const original = (await firstPage(a)).page;
-        await firstPage(b);
-        await firstPage(b); // b now holds the page in its own memory (L1)
+      it.each(["invalidate", "refresh"] as const)(
+        "every write invalidates: the writer reads it back at once, through either worker (%s)",
+        async (onWrite) => {
+          const namespace = `test:${randomUUID()}`;
+          const a = await startWorker(counted.store, { redisUrl: redis!.url, namespace, onWrite });
+          const b = await startWorker(counted.store, { redisUrl: redis!.url, namespace, onWrite });
+          try {
+            const original = (await firstPage(a)).page;
+            await firstPage(b);
+            await firstPage(b); // b now holds the page in its own memory (L1)
 
-        const created = await a.request("/todo", form("written on a"));
-        expect(created.status).toBe(201);
-        const todo = (await created.json()) as Todo;
-        const afterCreate = await firstPage(a);
-        expect(afterCreate.cache).toBe("miss");
-        expect(afterCreate.page.data[0]).toEqual(todo);
-        expect((await firstPage(b)).page.data[0]).toEqual(todo);
+            const created = await a.request("/todo", form("written on a"));
+            expect(created.status).toBe(201);
+            const todo = (await created.json()) as Todo;
+            const afterCreate = await firstPage(a);
+            expect(afterCreate.cache).toBe(afterWrite[onWrite]);
+            expect(afterCreate.page.data[0]).toEqual(todo);
+            expect((await firstPage(b)).page.data[0]).toEqual(todo);
 
-        const finished = await b.request(`/todo/${todo.id}/finish`, { method: "PUT" });
-        expect(finished.status).toBe(200);
-        const afterFinish = await firstPage(b);
-        expect(afterFinish.cache).toBe("miss");
-        expect(afterFinish.page.data[0]).toEqual(await finished.json());
-        expect((await firstPage(a)).page.data[0]!.is_finished).toBe(true);
+            const finished = await b.request(`/todo/${todo.id}/finish`, { method: "PUT" });
+            expect(finished.status).toBe(200);
+            const afterFinish = await firstPage(b);
+            expect(afterFinish.cache).toBe(afterWrite[onWrite]);
+            expect(afterFinish.page.data[0]).toEqual(await finished.json());
+            expect((await firstPage(a)).page.data[0]!.is_finished).toBe(true);
 
-        const deleted = await a.request(`/todo/${todo.id}`, { method: "DELETE" });
-        expect(deleted.status).toBe(204);
-        const afterDelete = await firstPage(a);
-        expect(afterDelete.cache).toBe("miss");
-        expect(afterDelete.page.data.map((t) => t.id)).not.toContain(todo.id);
-        expect((await firstPage(b)).page).toEqual(original);
-      });
+            const deleted = await a.request(`/todo/${todo.id}`, { method: "DELETE" });
+            expect(deleted.status).toBe(204);
+            const afterDelete = await firstPage(a);
+            expect(afterDelete.cache).toBe(afterWrite[onWrite]);
+            expect(afterDelete.page.data.map((t) => t.id)).not.toContain(todo.id);
+            expect((await firstPage(b)).page).toEqual(original);
+          } finally {
+            await Promise.all([a.close(), b.close()]);
+          }
+        },
+      );
 
       it("a request that changes nothing (400, 404) leaves the cached page alone", async () => {
         await firstPage(a);

@@ -16,7 +16,8 @@ export { describeServerProcess } from "./server-process.js";
 export type { ServerProcessOptions } from "./server-process.js";
 export { describeSqliteFile } from "./sqlite-file.js";
 export type { SqliteFileOptions, SqlitePlans, SqliteStoreLike } from "./sqlite-file.js";
-export { describeFirstPageCache } from "./first-page-cache.js";
+export { afterWrite, describeFirstPageCache } from "./first-page-cache.js";
+export { describeDeadline } from "./deadline.js";
 export type {
   FirstPageCacheLike,
   FirstPageCacheOptions,

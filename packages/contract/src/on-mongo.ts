@@ -23,6 +23,8 @@ export interface OnMongoOptions<Store extends TodoStoreLike> {
   dropDatabase: (url: string, dbName: string) => Promise<void>;
   /** Runs after the suite, before the stores close: e.g. closing the apps' cache connections. */
   closeApps?: () => Promise<void>;
+  /** What GET /healthz must say (see describeTodoApi): "degraded" for 06-07 without Redis. */
+  health?: "ok" | "degraded";
   /** Declares the stage's own suites on the same server (e.g. describeMongoExplain), inside this one. */
   also?: (mongo: { url: string; server: MongoServerInfo }) => void;
 }
@@ -39,6 +41,7 @@ export async function describeOnMongo<Store extends TodoStoreLike>(
 ) {
   const { level, tag, openStore, app, startServer, served, startUpLine, dropDatabase, closeApps, also } =
     options;
+  const health = options.health ?? "ok";
   const mongo = await startTestMongo();
   if (mongo.skipped !== undefined) console.log(`skipped: ${mongo.skipped}`);
   else console.log(`${label}: MongoDB suites on ${mongo.server.label}`);
@@ -58,6 +61,7 @@ export async function describeOnMongo<Store extends TodoStoreLike>(
     const stores: Store[] = [];
     describeTodoApi(`${label} in-process (MongoDB)`, {
       level,
+      health,
       connect: async () => {
         const store = await openStore(mongo.url!, `${run}_api`);
         stores.push(store);
@@ -68,6 +72,7 @@ export async function describeOnMongo<Store extends TodoStoreLike>(
     let server: ServerProcess | undefined;
     describeTodoApi(`${label} over HTTP (${served})`, {
       level,
+      health,
       connect: async () => {
         server = await startServer(withDatabase(mongo.url!, `${run}_live`));
         expect(server.output()).toMatch(startUpLine);
