@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { readdirSync, mkdtempSync, rmSync } from "node:fs";
+import { readdirSync, mkdtempSync } from "node:fs";
 import { lookup } from "node:dns/promises";
 import { connect } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { MongoClient } from "mongodb";
 import { freePort } from "./ports.js";
+import { stopChild } from "./stop-child.js";
 
 /** Which server answered: tests print it, so a FerretDB run is never taken for a MongoDB one. */
 export interface MongoServerInfo {
@@ -101,15 +102,7 @@ async function startFerretDb(timeoutMs: number) {
       resolve();
     }),
   );
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const stop = () => stopChild(child, exited, dir);
 
   const deadline = Date.now() + timeoutMs;
   while (!(await accepts(port))) {

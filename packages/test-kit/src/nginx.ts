@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stopChild } from "./stop-child.js";
 
 export interface TestNginx {
   url: string;
@@ -50,15 +51,7 @@ export async function startNginx({
   child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
   const exited = once(child, "exit");
 
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    rmSync(prefix, { recursive: true, force: true });
-  };
+  const stop = () => stopChild(child, exited, prefix);
 
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
