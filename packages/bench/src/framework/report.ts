@@ -4,7 +4,7 @@ import { prettyJson } from "../json.js";
 import { fillMarkersIn, replaceMarkers } from "../markers.js";
 import { AT_CEILING, median } from "../results.js";
 import { CEILING_MARK } from "../table.js";
-import type { FrameworkMeasurement } from "./measure.js";
+import type { FrameworkMeasurement, FrameworkRun } from "./measure.js";
 import { GOALS, ROWS, type RowId } from "./rows.js";
 
 /** One row of the breakdown: medians over the rounds, or why it was not measured. */
@@ -23,11 +23,11 @@ export interface FrameworkRowResult {
   requestsPerSec?: number;
   /** CPU time of the server's processes per request, in µs (absent without /proc). */
   cpuUsPerRequest?: number;
-  /** req/s against A's. */
+  /** req/s against A's, round by round (the median of the rounds' ratios). */
   vsA?: number | null;
   /** A's CPU per request against this row's: the speed CPU alone would allow, as a share of A's. */
   cpuVsA?: number | null;
-  /** cpuUsPerRequest minus the base row's: what `adds` costs a request. */
+  /** CPU µs per request minus the base row's, round by round (the median): what `adds` costs a request. */
   diffUs?: number | null;
   errors?: number;
   non2xx?: number;
@@ -89,16 +89,35 @@ export function summarizeFramework(m: FrameworkMeasurement): FrameworkResults {
     };
   });
   const row = (id: RowId) => rows.find((r) => r.id === id && !r.skipped);
+  // Two rows are compared round by round, where their halves alternated, and the median of those
+  // rounds is taken: comparing each row's own median would pair windows of different rounds.
+  const paired = (
+    id: RowId,
+    other: RowId | undefined,
+    compare: (a: FrameworkRun, b: FrameworkRun) => number | null,
+  ) => {
+    if (!other || !row(id) || !row(other)) return null;
+    const values = m.runs
+      .filter((run) => run.row === id)
+      .map((run) => {
+        const theirs = m.runs.find((o) => o.row === other && o.round === run.round);
+        return theirs ? compare(run, theirs) : null;
+      });
+    return values.every((v) => v !== null) && values.length > 0 ? median(values as number[]) : null;
+  };
+  const rpsRatio = (a: FrameworkRun, b: FrameworkRun) => ratio(a.requestsPerSec, b.requestsPerSec);
+  const cpuRatio = (a: FrameworkRun, b: FrameworkRun) => ratio(b.cpuUsPerRequest, a.cpuUsPerRequest);
+  const cpuDiff = (a: FrameworkRun, b: FrameworkRun) => difference(a.cpuUsPerRequest, b.cpuUsPerRequest);
   const a = row("A");
   for (const r of rows.filter((r) => !r.skipped)) {
-    r.vsA = ratio(r.requestsPerSec, a?.requestsPerSec);
-    r.cpuVsA = ratio(a?.cpuUsPerRequest, r.cpuUsPerRequest);
-    if (r.base) r.diffUs = difference(r.cpuUsPerRequest, row(r.base)?.cpuUsPerRequest);
+    r.vsA = paired(r.id, "A", rpsRatio);
+    r.cpuVsA = paired(r.id, "A", cpuRatio);
+    if (r.base) r.diffUs = paired(r.id, r.base, cpuDiff);
     if (a && r.requestsPerSec! >= AT_CEILING * a.requestsPerSec!) r.atToolCeiling = true;
   }
   const goals = GOALS.map(({ row: id, of, atLeast }) => {
-    const byRps = ratio(row(id)?.requestsPerSec, row(of)?.requestsPerSec);
-    const byCpu = ratio(row(of)?.cpuUsPerRequest, row(id)?.cpuUsPerRequest);
+    const byRps = paired(id, of, rpsRatio);
+    const byCpu = paired(id, of, cpuRatio);
     return {
       goal: `${id} ≥ ${atLeast} × ${of}`,
       byRps,
@@ -113,10 +132,7 @@ export function summarizeFramework(m: FrameworkMeasurement): FrameworkResults {
     ...rest,
     rows,
     goals,
-    sameBytes: {
-      rpsRatio: ratio(row("E")?.requestsPerSec, row("F")?.requestsPerSec),
-      diffUs: difference(row("E")?.cpuUsPerRequest, row("F")?.cpuUsPerRequest),
-    },
+    sameBytes: { rpsRatio: paired("E", "F", rpsRatio), diffUs: paired("E", "F", cpuDiff) },
     failures,
     runs,
   };
@@ -128,7 +144,7 @@ const us = (n: number | undefined) => (n === undefined ? "–" : n.toFixed(1));
 const signed = (n: number) => `${n < 0 ? "−" : "+"}${Math.abs(n).toFixed(1)}`;
 
 export const FRAMEWORK_HEADERS = [
-  "",
+  "row",
   "server",
   "request",
   "req/s",
@@ -158,7 +174,10 @@ function cellsOf(r: FrameworkRowResult): string[] {
 
 /** The lines under the table: E against F, the goals, what ‡ means. */
 export function frameworkNotes(results: FrameworkResults): string[] {
-  const notes: string[] = [];
+  const notes: string[] = [
+    "req/s and CPU µs/request: each row's median over the rounds; the ratios and Δ: the median of each " +
+      "round's own, between windows that alternated.",
+  ];
   const { rpsRatio, diffUs } = results.sameBytes;
   if (rpsRatio !== null) {
     notes.push(
@@ -191,7 +210,7 @@ export function measuredLine(results: FrameworkResults): string {
     `${results.date.slice(0, 10)}, ${m.cores} cores (${m.cpuModel}), Node ${m.node}, ${results.tool.version}, ` +
     `${s.connections} connections, median of ${s.rounds} round${s.rounds === 1 ? "" : "s"} × ${2 * s.halfSec} s ` +
     `(two halves of ${s.halfSec} s, ABBA)` +
-    `${results.cpu ? ", CPU from /proc/<pid>/stat" : ", no CPU times (no /proc)"}`
+    `${results.cpu ? ", CPU time from /proc/PID/stat" : ", no CPU times (no /proc)"}`
   );
 }
 
