@@ -32,7 +32,8 @@ const envOf = (bin: ReturnType<typeof fakeBin>, extra: NodeJS.ProcessEnv = {}) =
   ...extra,
 });
 
-describe("npm run doctor", () => {
+// each test starts the real CLI through tsx, once or twice: seconds on a machine busy with other suites
+describe("npm run doctor", { timeout: 30_000 }, () => {
   it("prints the table with ✓ and ✗, and exits 0 though optional tools are missing", async () => {
     const bin = fakeBin();
     bin.add("redis-server");
