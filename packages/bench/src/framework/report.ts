@@ -141,7 +141,8 @@ export function summarizeFramework(m: FrameworkMeasurement): FrameworkResults {
 const rps = (n: number | undefined) => (n === undefined ? "–" : Math.round(n).toLocaleString("en-US"));
 const times = (n: number | null | undefined) => (n === null || n === undefined ? "–" : `${n.toFixed(2)}×`);
 const us = (n: number | undefined) => (n === undefined ? "–" : n.toFixed(1));
-const signed = (n: number) => `${n < 0 ? "−" : "+"}${Math.abs(n).toFixed(1)}`;
+// a difference that rounds to zero is "+0.0", never "−0.0"
+const signed = (n: number) => `${n <= -0.05 ? "−" : "+"}${Math.abs(n).toFixed(1)}`;
 
 export const FRAMEWORK_HEADERS = [
   "row",
