@@ -7,7 +7,8 @@
  *   node packages/bench/dist/cli.js --docs-from RESULTS.json [--docs-dir DIR]
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { shownPath } from "./shown-path.js";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { writeDocs } from "./docs.js";
 import { DEFAULTS, partialBecause } from "./published.js";
@@ -80,13 +81,11 @@ if (parsed.help) {
 }
 
 const docsDir = resolve(parsed["docs-dir"] ?? join(repoRoot, "docs"));
-const shown = (path: string) =>
-  relative(process.cwd(), path).startsWith("..") ? path : relative(process.cwd(), path) || ".";
 
 // Re-render the docs from a results file (after a change to the page's text), measuring nothing.
 if (parsed["docs-from"]) {
   for (const written of writeDocs(readResults(parsed["docs-from"]), docsDir))
-    console.log(`wrote ${shown(written)}`);
+    console.log(`wrote ${shownPath(written)}`);
   process.exit(0);
 }
 
@@ -171,17 +170,17 @@ if (results.failures.length > 0) {
 }
 
 // The last lines say where this run went: the results file always, the docs only for a full default tour.
-console.log(`results: ${shown(file)} (and ${shown(join(resultsDir, "latest.json"))})`);
+console.log(`results: ${shownPath(file)} (and ${shownPath(join(resultsDir, "latest.json"))})`);
 const partial = partialBecause(results, { stages, scenarios }, stageNames());
 if (parsed["no-docs"]) {
-  console.log(`${shown(docsDir)}/ left alone (--no-docs)`);
+  console.log(`${shownPath(docsDir)}/ left alone (--no-docs)`);
 } else if (partial.length > 0 && !parsed.docs) {
   console.log(
-    `${shown(docsDir)}/ left alone: not a full default tour (${partial.join("; ")}). Only a full default ` +
+    `${shownPath(docsDir)}/ left alone: not a full default tour (${partial.join("; ")}). Only a full default ` +
       `tour rewrites the published benchmarks; --docs writes them from this run anyway.`,
   );
 } else {
-  for (const written of writeDocs(results, docsDir)) console.log(`wrote ${shown(written)}`);
+  for (const written of writeDocs(results, docsDir)) console.log(`wrote ${shownPath(written)}`);
   if (partial.length > 0) console.log(`--docs: written from a partial tour (${partial.join("; ")})`);
 }
 process.exit(results.failures.length > 0 ? 1 : 0);

@@ -6,7 +6,8 @@
  *   node packages/bench/dist/framework.js --docs-from FRAMEWORK.json [--docs-dir DIR]
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { shownPath } from "./shown-path.js";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { measureFramework } from "./framework/measure.js";
 import {
@@ -62,13 +63,11 @@ if (parsed.help) {
 }
 
 const docsDir = resolve(parsed["docs-dir"] ?? join(repoRoot, "docs"));
-const shown = (path: string) =>
-  relative(process.cwd(), path).startsWith("..") ? path : relative(process.cwd(), path) || ".";
 
 // Re-render the numbers in the docs from a results file (after a change to a page's text).
 if (parsed["docs-from"]) {
   for (const written of writeFrameworkDocs(readFrameworkResults(parsed["docs-from"]), docsDir)) {
-    console.log(`wrote ${shown(written)}`);
+    console.log(`wrote ${shownPath(written)}`);
   }
   process.exit(0);
 }
@@ -110,12 +109,12 @@ if (results.failures.length > 0) {
   console.error(`${results.failures.length} failure(s):`);
   for (const f of results.failures) console.error(`  ${f.id}: ${f.reason}`);
 }
-console.log(`results: ${shown(file)} (and ${shown(join(resultsDir, "framework-latest.json"))})`);
+console.log(`results: ${shownPath(file)} (and ${shownPath(join(resultsDir, "framework-latest.json"))})`);
 if (parsed.docs) {
-  for (const written of writeFrameworkDocs(results, docsDir)) console.log(`wrote ${shown(written)}`);
+  for (const written of writeFrameworkDocs(results, docsDir)) console.log(`wrote ${shownPath(written)}`);
 } else {
   console.log(
-    `${shown(docsDir)}/ left alone (--docs writes docs/benchmarks/framework.json and the page's numbers)`,
+    `${shownPath(docsDir)}/ left alone (--docs writes docs/benchmarks/framework.json and the page's numbers)`,
   );
 }
 process.exit(results.failures.length > 0 ? 1 : 0);
