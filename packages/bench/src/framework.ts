@@ -10,6 +10,7 @@ import { shownPath } from "./shown-path.js";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { measureFramework } from "./framework/measure.js";
+import { ROWS } from "./framework/rows.js";
 import {
   frameworkTextTable,
   readFrameworkResults,
@@ -91,7 +92,7 @@ const settings = {
   rounds: whole("rounds", parsed.rounds, DEFAULTS.rounds),
 };
 log(
-  `framework: 7 servers, ${settings.rounds} round(s) of ${settings.durationSec} s each in ABBA halves, ` +
+  `framework: ${ROWS.length} servers, ${settings.rounds} round(s) of ${settings.durationSec} s each in ABBA halves, ` +
     `${settings.connections} connections, ${tool.version}`,
 );
 

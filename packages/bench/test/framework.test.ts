@@ -64,9 +64,9 @@ describe("npm run bench:framework (1 s halves, 1 round, autocannon)", () => {
       }
       if (row.base && withProc) expect(row.diffUs, `${row.id}−${row.base}`).toEqual(expect.any(Number));
     }
-    // only a missing program may leave a row out here: stage 06 without Redis
+    // only a missing program may leave a row out here: stage 06 without Redis, and H, which answers E's page
     const skipped = results.rows.filter((r) => r.skipped).map((r) => r.id);
-    expect(skipped).toEqual(probe.skipped ? ["E"] : []);
+    expect(skipped).toEqual(probe.skipped ? ["E", "H"] : []);
     expect(results.runs).toHaveLength(ROW_IDS.length - skipped.length);
     for (const r of results.runs) expect(r.halvesPerSec).toHaveLength(2);
     expect(results.cpu === null).toBe(!withProc);
@@ -80,6 +80,10 @@ describe("npm run bench:framework (1 s halves, 1 round, autocannon)", () => {
       expect(e.path).toBe("/todo");
       expect(results.rows.find((r) => r.id === "F")!.note).toBeUndefined();
       expect(results.sameBytes.rpsRatio).toEqual(expect.any(Number));
+      expect(results.constantPage.rpsRatio).toEqual(expect.any(Number));
+      expect(run.stdout).toMatch(
+        /H against D, E's page instead of hello and no cache at all: \d\.\d\d× the req\/s/,
+      );
     },
   );
 
@@ -172,7 +176,7 @@ describe("the breakdown's arithmetic", () => {
       id: "E",
       label: expect.any(String),
       path: "/todo",
-      base: "D",
+      base: "H",
       adds: expect.any(String),
       startup: "",
       skipped: "it needs Redis: none",

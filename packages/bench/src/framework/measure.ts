@@ -152,7 +152,12 @@ export async function measureFramework(options: FrameworkOptions): Promise<Frame
       const start: RowStart = { id: row.id, startup: "" };
       starts.push(start);
       try {
-        const server = await startRow(row, options, row.id === "F" ? pageFile : undefined);
+        if (row.id === "H" && !pageFile) {
+          start.skipped = "it answers E's page, and E did not run";
+          log(`skipped H (${row.label}): ${start.skipped}`);
+          continue;
+        }
+        const server = await startRow(row, options, row.id === "F" || row.id === "H" ? pageFile : undefined);
         if (typeof server === "string") {
           start.skipped = server;
           log(`skipped ${row.id} (${row.label}): ${server}`);

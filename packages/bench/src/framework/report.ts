@@ -28,6 +28,8 @@ export interface FrameworkRowResult {
   /** A's CPU per request against this row's: the speed CPU alone would allow, as a share of A's. */
   cpuVsA?: number | null;
   /** CPU µs per request minus the base row's, round by round (the median): what `adds` costs a request. */
+  /** req/s against the base row, round by round. */
+  vsBase?: number | null;
   diffUs?: number | null;
   errors?: number;
   non2xx?: number;
@@ -50,6 +52,8 @@ export interface FrameworkResults extends Omit<FrameworkMeasurement, "starts" | 
   goals: GoalResult[];
   /** E against F: the same bytes, from stage 06 and from raw node:http. */
   sameBytes: { rpsRatio: number | null; diffUs: number | null };
+  /** H against D: E's bytes instead of hello through stage 01's stack, with no cache — E's ceiling against D. */
+  constantPage: { rpsRatio: number | null; cpuRatio: number | null };
   failures: FrameworkMeasurement["failures"];
   runs: FrameworkMeasurement["runs"];
 }
@@ -112,7 +116,10 @@ export function summarizeFramework(m: FrameworkMeasurement): FrameworkResults {
   for (const r of rows.filter((r) => !r.skipped)) {
     r.vsA = paired(r.id, "A", rpsRatio);
     r.cpuVsA = paired(r.id, "A", cpuRatio);
-    if (r.base) r.diffUs = paired(r.id, r.base, cpuDiff);
+    if (r.base) {
+      r.diffUs = paired(r.id, r.base, cpuDiff);
+      r.vsBase = paired(r.id, r.base, rpsRatio);
+    }
     if (a && r.requestsPerSec! >= AT_CEILING * a.requestsPerSec!) r.atToolCeiling = true;
   }
   const goals = GOALS.map(({ row: id, of, atLeast }) => {
@@ -133,6 +140,7 @@ export function summarizeFramework(m: FrameworkMeasurement): FrameworkResults {
     rows,
     goals,
     sameBytes: { rpsRatio: paired("E", "F", rpsRatio), diffUs: paired("E", "F", cpuDiff) },
+    constantPage: { rpsRatio: paired("H", "D", rpsRatio), cpuRatio: paired("H", "D", cpuRatio) },
     failures,
     runs,
   };
@@ -184,6 +192,13 @@ export function frameworkNotes(results: FrameworkResults): string[] {
     notes.push(
       `E against F, the same bytes: ${times(rpsRatio)} the req/s` +
         `${diffUs === null ? "" : `, ${signed(diffUs)} µs of CPU per request`}.`,
+    );
+  }
+  const constant = results.constantPage;
+  if (constant.rpsRatio !== null) {
+    notes.push(
+      `H against D, E's page instead of hello and no cache at all: ${times(constant.rpsRatio)} the req/s` +
+        `${constant.cpuRatio === null ? "" : `, ${times(constant.cpuRatio)} by CPU per request`}: as near to D as E could come with a free cache.`,
     );
   }
   for (const row of results.rows.filter((r) => r.note)) notes.push(`${row.id} answered ${row.note}.`);
@@ -258,6 +273,8 @@ function valueOf(results: FrameworkResults, id: string, field: string): string |
       return r.vsA === null || r.vsA === undefined ? undefined : times(r.vsA);
     case "cpu-vs-a":
       return r.cpuVsA === null || r.cpuVsA === undefined ? undefined : times(r.cpuVsA);
+    case "vs-base":
+      return r.vsBase === null || r.vsBase === undefined ? undefined : times(r.vsBase);
     case "diff":
       return r.diffUs === null || r.diffUs === undefined ? undefined : `${signed(r.diffUs)} µs`;
     case "diff-share":
@@ -272,7 +289,7 @@ function valueOf(results: FrameworkResults, id: string, field: string): string |
 
 /**
  * Fills `bench:framework-table` (the table, its notes and when it was measured) and
- * `bench:framework-value ROW FIELD` (FIELD: rps, cpu, vs-a, cpu-vs-a, diff, diff-share).
+ * `bench:framework-value ROW FIELD` (FIELD: rps, cpu, vs-a, cpu-vs-a, vs-base, diff, diff-share).
  */
 export function fillFrameworkMarkers(
   text: string,

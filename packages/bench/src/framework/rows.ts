@@ -1,5 +1,5 @@
 /** The rows of the framework-cost breakdown, from a raw node:http hello to stage 06's cached page. */
-export const ROW_IDS = ["A", "B", "C", "D", "E", "F", "G"] as const;
+export const ROW_IDS = ["A", "B", "C", "D", "E", "F", "G", "H"] as const;
 export type RowId = (typeof ROW_IDS)[number];
 
 export interface FrameworkRow {
@@ -50,8 +50,8 @@ export const ROWS: readonly FrameworkRow[] = [
     label: "stage 06 first page, cache hit, 1 worker",
     path: "/todo",
     server: { stage: 6 },
-    base: "D",
-    adds: "a cached page instead of hello",
+    base: "H",
+    adds: "the cache lookup: the query read, L1 checked",
   },
   {
     id: "F",
@@ -68,6 +68,14 @@ export const ROWS: readonly FrameworkRow[] = [
     server: { reference: "dist/reference/hono-request-listener.js" },
     base: "C",
     adds: "server-kit's earlier way: the same, before the app",
+  },
+  {
+    id: "H",
+    label: "Hono + server-kit, E's page bytes from a constant (async route)",
+    path: "/todo",
+    server: { reference: "dist/reference/kit-page.js" },
+    base: "D",
+    adds: "E's page instead of hello, no cache",
   },
 ];
 
