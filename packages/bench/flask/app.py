@@ -2,39 +2,60 @@
 
 Not a stage and not the article's code: a reference server of the benchmark tour, so learners can
 measure Flask on their own machine next to the Node stages. It answers the routes the tour's
-`hello` and `list` scenarios use, with the same JSON shapes, and seeds itself with ROWS todos at
-start-up so every gunicorn worker holds the same data.
+`hello` and `list` scenarios use, with the same JSON shapes, and holds the very todos the stages
+hold: at start-up it reads every row of the SQLite file stage 03's `npm run seed` wrote (DB_PATH,
+by default stage 03's own), so every gunicorn worker holds the same data.
 
-    python3 app.py                                    # Flask's development server, as the article began
-    gunicorn --workers 5 --bind 127.0.0.1:8000 app:app  # pre-forked sync workers, as the article went on
+    python3 app.py                                                        # Flask's development server
+    gunicorn --worker-class sync --workers 5 --bind 127.0.0.1:8000 app:app    # pre-forked sync workers
+    gunicorn --worker-class gevent --workers 5 --bind 127.0.0.1:8000 app:app  # async (gevent) workers
 """
 
 import os
 import signal
-import time
-import uuid
+import sqlite3
+import sys
 
 from flask import Flask, jsonify, request
 
 app = Flask(__name__)
+if hasattr(app, "json"):
+    app.json.sort_keys = False  # the stages' key order (Flask 2.2+)
+DEFAULT_DB = os.path.normpath(
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../stages/03-mongo/.data/todo.db")
+)
 
 
-def seeded(count):
-    """Newest first, one second apart, like the stages' seed scripts."""
-    now = time.time()
+def number(value):
+    """SQLite's REAL as the stages print it: 1764000000, not 1764000000.0."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def stored(path):
+    """Every todo in the file, newest first, in the order and shape the stages answer."""
+    if not os.path.exists(path):
+        sys.exit(f"no database at {path}: seed one with stage 03 (npm run seed), or set DB_PATH")
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = db.execute(
+            "SELECT id, content, created_at, is_finished, finished_at FROM todos"
+            " ORDER BY created_at DESC, id DESC"
+        ).fetchall()
+    finally:
+        db.close()
     return [
         {
-            "id": str(uuid.UUID(int=count - i)),
-            "content": f"todo number {count - i}",
-            "created_at": now - i,
-            "is_finished": False,
-            "finished_at": None,
+            "id": todo_id,
+            "content": content,
+            "created_at": number(created_at),
+            "is_finished": bool(is_finished),
+            "finished_at": number(finished_at),
         }
-        for i in range(count)
+        for todo_id, content, created_at, is_finished, finished_at in rows
     ]
 
 
-todos = seeded(int(os.environ.get("ROWS", "10000")))
+todos = stored(os.environ.get("DB_PATH") or DEFAULT_DB)
 
 
 def whole_number(name, default, low, high):

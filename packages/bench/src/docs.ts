@@ -207,12 +207,16 @@ waiting: if anything, the inline p99 is an underestimate. See [chapter 07](07-qu
 
 ## The article's stack
 
-When \`python3-flask\` and \`gunicorn\` are installed (\`apt-get install python3-flask gunicorn\`), the
-tour also measures a small Flask app (\`packages/bench/flask/app.py\`, in memory, seeded with the
-same number of todos, answering \`hello\` and \`list\`) run the two ways the article ran it: Flask's
-development server and gunicorn with (2 × cores) + 1 sync workers. Both close the connection after
-every answer, as the article's servers did. autocannon reports impossible latencies for such
-servers, so the Flask rows are measured only with \`--tool wrk\` or k6; \`--no-flask\` leaves them out.
+When \`python3-flask\` and \`gunicorn\` are installed (\`apt-get install python3-flask gunicorn
+python3-gevent\`), the tour also measures a small Flask app (\`packages/bench/flask/app.py\`, answering
+\`hello\` and \`list\` from memory: at start-up it reads every todo stage 03's seed script wrote, the
+same rows the stages hold) run the ways the article ran it: Flask's development server, gunicorn with
+(2 × cores) + 1 sync workers, and gunicorn with as many async workers. The article's async workers
+were meinheld's, which Debian does not package; the tour uses gevent's, the async worker Debian ships
+(\`--worker-class gevent\`; without \`python3-gevent\` that row is skipped with one line). The
+development server and the sync workers close the connection after every answer, as the article's
+servers did. autocannon reports impossible latencies for such servers, so the Flask rows are measured
+only with \`--tool wrk\` or k6; \`--no-flask\` leaves them out.
 ${r.targets.some((t) => t.id.startsWith("flask")) ? "" : "\nThis run has no Flask rows (see *Left out of this run* below).\n"}
 For comparison, the article measured 43 requests per second for its first page of ten on MongoDB without
 an index, 298 with the index, 863 with 9 gunicorn workers and 1,129 with meinheld workers, on its

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { type TestRedis, startServer, startTestRedis } from "@zero-to-one/test-kit";
 import { runs, startCommand } from "./command.js";
 import { gatherFacts } from "./facts.js";
@@ -21,6 +21,8 @@ export interface Target {
   entry: string;
   /** …or, for the Flask references, the program and its arguments (`{port}` is filled in). */
   command?: string[];
+  /** A stage whose seed script fills this reference's SQLite file (DB_PATH) before it starts. */
+  seedFrom?: string;
   scenarios: ScenarioName[];
 }
 
@@ -72,15 +74,28 @@ export function referenceTargets(): Target[] {
   ];
 }
 
+/** A program the Flask references need and do not find: the skip's id and reason, the rows it leaves out. */
+export interface FlaskMissing {
+  id: "flask" | "flask-gevent";
+  program: string;
+  reason: string;
+  leavesOut: string;
+}
+
 /**
- * The article's stack as two more reference servers, when Flask and gunicorn are installed
- * (Debian: `apt-get install python3-flask gunicorn`): Flask's development server, and gunicorn
- * with the usual (2 × cores) + 1 sync workers.
+ * The article's stack as more reference servers, when Flask and gunicorn are installed (Debian:
+ * `apt-get install python3-flask gunicorn python3-gevent`): Flask's development server, gunicorn
+ * with the usual (2 × cores) + 1 sync workers, and as many gevent workers. The article's async
+ * workers were meinheld's, which Debian does not package; gevent is the async worker it ships.
+ * All of them answer the todos stage 03's seed script writes (`seedFrom`).
  */
-export function flaskTargets(): { targets: Target[]; missing?: string } {
+export function flaskTargets(): { targets: Target[]; missing?: FlaskMissing } {
   const python = ["python3", "/usr/bin/python3"].find((p) => runs(p, ["-c", "import flask"]));
-  if (!python)
-    return { targets: [], missing: "Flask is not installed (apt-get install python3-flask gunicorn)" };
+  if (!python) {
+    const reason = "Flask is not installed (apt-get install python3-flask gunicorn)";
+    const leavesOut = "the Flask rows (the article's stack)";
+    return { targets: [], missing: { id: "flask", program: "Flask", reason, leavesOut } };
+  }
   const dir = join(packageDir, "flask");
   const flaskDev: Target = {
     id: "flask-dev",
@@ -90,19 +105,48 @@ export function flaskTargets(): { targets: Target[]; missing?: string } {
     dir,
     entry: "app.py",
     command: [python, "app.py"],
+    seedFrom: join(repoRoot, "stages", "03-mongo"),
     scenarios: ["hello", "list"],
   };
   if (!runs("gunicorn", ["--version"])) {
-    return { targets: [flaskDev], missing: "gunicorn is not installed (apt-get install gunicorn)" };
+    const reason = "gunicorn is not installed (apt-get install gunicorn)";
+    const leavesOut = "the Flask + gunicorn rows";
+    return { targets: [flaskDev], missing: { id: "flask", program: "gunicorn", reason, leavesOut } };
   }
   const workers = 2 * availableParallelism() + 1;
-  const gunicorn: Target = {
+  const gunicorn = (workerClass: "sync" | "gevent"): Target => ({
     ...flaskDev,
-    id: "flask-gunicorn",
-    label: `Flask + gunicorn (${workers} workers)`,
-    command: ["gunicorn", "--workers", String(workers), "--bind", "127.0.0.1:{port}", "app:app"],
-  };
-  return { targets: [flaskDev, gunicorn] };
+    id: workerClass === "sync" ? "flask-gunicorn" : "flask-gevent",
+    label: `Flask + gunicorn (${workers} ${workerClass} workers)`,
+    command: [
+      ...["gunicorn", "--worker-class", workerClass, "--workers", String(workers)],
+      ...["--bind", "127.0.0.1:{port}", "app:app"],
+    ],
+  });
+  if (!runs(gunicornPython() ?? python, ["-c", "import gevent"])) {
+    const reason = "python3-gevent is not installed (apt-get install python3-gevent)";
+    const leavesOut = "the Flask + gunicorn gevent row";
+    const missing = { id: "flask-gevent" as const, program: "python3-gevent", reason, leavesOut };
+    return { targets: [flaskDev, gunicorn("sync")], missing };
+  }
+  return { targets: [flaskDev, gunicorn("sync"), gunicorn("gevent")] };
+}
+
+/**
+ * The python gunicorn's workers run in, which must import gevent for the gevent row: the one its
+ * script's `#!` line names (Debian's gunicorn: /usr/bin/python3, whatever python3 is first on PATH).
+ */
+function gunicornPython(): string | undefined {
+  const script = spawnSync("sh", ["-c", "command -v gunicorn"], { encoding: "utf8" }).stdout?.trim();
+  if (!script) return undefined;
+  try {
+    const line = readFileSync(script, "utf8").split("\n", 1)[0] ?? "";
+    const words = line.startsWith("#!") ? line.slice(2).trim().split(/\s+/) : [];
+    const program = words[0] && basename(words[0]) === "env" ? words[1] : words[0];
+    return program && basename(program).startsWith("python") ? program : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Every stage of the repository, built or not: "01-hello", "02-memory", … in order. */
@@ -167,8 +211,9 @@ export async function redisProblem(): Promise<string | undefined> {
 /**
  * Starts a target the way a learner would: 03+ seeded first with the stage's own seed script into
  * a fresh SQLite file (or, with --store mongo, a database of its own on that server, dropped when
- * the target stops), 02 seeded over HTTP because it keeps todos in memory, 05+ with WORKERS, 06+
- * with REDIS_URL or a throwaway redis-server, 07+ with an EXPORT_DIR in the same temporary folder.
+ * the target stops), the Flask references with stage 03's seed script into theirs, 02 seeded over
+ * HTTP because it keeps todos in memory, 05+ with WORKERS, 06+ with REDIS_URL or a throwaway
+ * redis-server, 07+ with an EXPORT_DIR in the same temporary folder.
  */
 export async function launch(target: Target, options: LaunchOptions): Promise<Running> {
   const dataDir = mkdtempSync(join(tmpdir(), `zto-bench-${target.id}-`));
@@ -194,19 +239,11 @@ export async function launch(target: Target, options: LaunchOptions): Promise<Ru
     if (target.stage >= 7) env["EXPORT_DIR"] = join(dataDir, "exports");
     let seedSec = 0;
     const seedStarted = Date.now();
-    if (target.stage >= 3) {
-      const seed = spawnSync(process.execPath, ["dist/seed.js", "--count", String(options.rows), "--reset"], {
-        cwd: target.dir,
-        env: { ...process.env, ...env },
-        encoding: "utf8",
-        timeout: 300_000,
-      });
-      if (seed.status !== 0) {
-        throw new Error(`seeding ${target.id} failed (${seed.status}):\n${seed.stdout}${seed.stderr}`);
-      }
+    const seedDir = target.stage >= 3 ? target.dir : target.seedFrom;
+    if (seedDir) {
+      seedStore(seedDir, options.rows, env, target.id);
       seedSec = (Date.now() - seedStarted) / 1000;
     }
-    if (target.command) env["ROWS"] = String(options.rows);
     const server = target.command
       ? await startCommand(target.command[0]!, target.command.slice(1), {
           cwd: target.dir,
@@ -246,6 +283,25 @@ export async function launch(target: Target, options: LaunchOptions): Promise<Ru
   } catch (error) {
     await cleanUp().catch(() => {}); // the first error is the one to report
     throw error;
+  }
+}
+
+/**
+ * Fills the store `env` names (DB_PATH, or MONGO_URL when set) with `rows` todos, as a learner
+ * does: the stage's own `dist/seed.js --count N --reset`, run in the stage's folder.
+ */
+export function seedStore(stageDir: string, rows: number, env: Record<string, string>, what = stageDir) {
+  if (!existsSync(join(stageDir, "dist", "seed.js"))) {
+    throw new Error(`seeding ${what}: ${stageDir} has no dist/seed.js (run npm run build)`);
+  }
+  const seed = spawnSync(process.execPath, ["dist/seed.js", "--count", String(rows), "--reset"], {
+    cwd: stageDir,
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+    timeout: 300_000,
+  });
+  if (seed.status !== 0) {
+    throw new Error(`seeding ${what} failed (${seed.status}):\n${seed.stdout}${seed.stderr}`);
   }
 }
 

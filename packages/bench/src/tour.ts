@@ -69,6 +69,7 @@ const calmPath = (target: Target) => (target.kind === "stage" && target.stage >=
 /** Seconds a launch takes besides the load itself: seeding, start-up, reading the facts. */
 function launchEstimate(target: Target, rows: number): number {
   if (target.stage >= 3) return 3.5 + rows / 20_000;
+  if (target.seedFrom) return 5.5 + rows / 20_000;
   if (target.stage === 2) return 1 + rows / 2_000;
   return target.command ? 2 : 0.5;
 }
@@ -101,12 +102,11 @@ export async function planTour(options: TourOptions) {
   let flask: ReturnType<typeof flaskTargets> = { targets: [] };
   if (options.flask) {
     flask = flaskTargets();
-    if (flask.missing) skipped.push({ id: "flask", reason: flask.missing });
+    if (flask.missing) skipped.push({ id: flask.missing.id, reason: flask.missing.reason });
     // under autocannon the Flask rows are left out anyway (below): installing Flask would not add them
     if (flask.missing && options.tool.name !== "autocannon") {
-      const program = flask.targets.length > 0 ? "gunicorn" : "Flask";
-      const effect = `the ${program === "Flask" ? "Flask rows (the article's stack)" : "Flask + gunicorn row"} skipped`;
-      missing.push({ program, effect, skips: ["flask"] });
+      const { program, leavesOut } = flask.missing;
+      missing.push({ program, effect: `${leavesOut} skipped`, skips: [flask.missing.id] });
     }
     if (flask.targets.length > 0 && options.tool.name === "autocannon") {
       // Werkzeug and gunicorn's sync workers close the connection after every answer; autocannon

@@ -5,6 +5,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TourResults } from "../src/results.js";
+import { flaskTargets, launch } from "../src/targets.js";
+
+interface Todo {
+  id: string;
+  content: string;
+  created_at: number;
+  is_finished: boolean;
+  finished_at: number | null;
+}
 
 const bench = new URL("..", import.meta.url).pathname;
 const root = join(bench, "..", "..");
@@ -225,6 +234,7 @@ describe("the first lines of a tour", () => {
 const flaskMissing = spawnSync("gunicorn", ["--version"]).error !== undefined;
 if (flaskMissing)
   console.log("skipped: the Flask references need python3-flask and gunicorn (apt-get install)");
+const geventMissing = !flaskTargets().targets.some((t) => t.id === "flask-gevent");
 
 describe.skipIf(flaskMissing)("the Flask references (when python3-flask and gunicorn are installed)", () => {
   it("runs the article's stack on the hello and list scenarios and stops it cleanly", async () => {
@@ -240,15 +250,40 @@ describe.skipIf(flaskMissing)("the Flask references (when python3-flask and guni
       expect(status, stderr).toBe(0);
       const r = JSON.parse(readFileSync(join(dir, "latest.json"), "utf8")) as TourResults;
       const flask = r.runs.filter((run) => run.target.startsWith("flask"));
-      expect(flask.map((run) => `${run.target} ${run.scenario}`).sort()).toEqual([
-        "flask-dev hello",
-        "flask-dev list",
-        "flask-gunicorn hello",
-        "flask-gunicorn list",
-      ]);
+      const servers = ["flask-dev", "flask-gunicorn", ...(geventMissing ? [] : ["flask-gevent"])];
+      expect(flask.map((run) => `${run.target} ${run.scenario}`).sort()).toEqual(
+        servers.flatMap((id) => [`${id} hello`, `${id} list`]).sort(),
+      );
       for (const run of flask) expect(run.requests > 0 && run.errors + run.non2xx === 0).toBe(true);
+      const labels = r.targets.filter((t) => t.id.startsWith("flask-g")).map((t) => t.label);
+      expect(labels[0]).toMatch(/^Flask \+ gunicorn \(\d+ sync workers\)$/);
+      if (geventMissing) {
+        expect(stderr).toContain("python3-gevent is not installed (apt-get install python3-gevent)");
+      } else {
+        expect(labels[1]).toMatch(/^Flask \+ gunicorn \(\d+ gevent workers\)$/);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it("answers the very todos stage 03's seed script writes, newest first", async () => {
+    const [dev] = flaskTargets().targets;
+    const server = await launch(dev!, { rows: 30, workers: 1 });
+    try {
+      const { data } = (await (await fetch(`${server.url}/todo?limit=100`)).json()) as { data: Todo[] };
+      expect(data).toHaveLength(30);
+      expect(data.map((t) => t.content)).toEqual(
+        Array.from({ length: 30 }, (_, i) => `seeded todo ${30 - i} of 30`),
+      );
+      // stage 03's seed: one second apart, every third one finished a minute after it was created
+      for (const [i, todo] of data.entries()) {
+        expect(Object.keys(todo)).toEqual(["id", "content", "created_at", "is_finished", "finished_at"]);
+        expect(todo.created_at).toBe(data[0]!.created_at - i);
+        expect(todo.finished_at).toBe((30 - i) % 3 === 0 ? todo.created_at + 60 : null);
+      }
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
 });

@@ -26,7 +26,7 @@ export interface Check {
   notes: string[];
   /** Only Node.js: doctor fails without it. */
   required?: boolean;
-  /** Shown for information (Go, gevent): nothing in the project skips without it. */
+  /** Shown for information (Go): nothing in the project skips without it. */
   info?: boolean;
   /** For an `info` check: listed under "to install" when one of these is missing too. */
   installWith?: string[];

@@ -9,6 +9,7 @@ const ORDER = [
   "k6",
   "flask",
   "gunicorn",
+  "gevent",
   "mongo_url",
   "redis_url",
 ];

@@ -82,7 +82,7 @@ describe("npm run doctor", { timeout: 30_000 }, () => {
     const before = await doctor(["--fingerprint"], envOf(bin));
     expect(before.status).toBe(0);
     expect(before.stdout).toMatch(
-      /^node=v\d+\.\d+\.\d+ redis-server=- nginx=- ferretdb=- wrk=- k6=- flask=\S+ gunicorn=- mongo_url=unset redis_url=unset\n$/,
+      /^node=v\d+\.\d+\.\d+ redis-server=- nginx=- ferretdb=- wrk=- k6=- flask=\S+ gunicorn=- gevent=\S+ mongo_url=unset redis_url=unset\n$/,
     );
     expect((await doctor(["--fingerprint"], envOf(bin))).stdout).toBe(before.stdout);
 

@@ -15,6 +15,10 @@ const setups: Record<string, Record<string, string | undefined>> = {
   "python3 with Flask, and gunicorn": { python3: undefined, gunicorn: undefined },
   "python3 without Flask, and gunicorn": { python3: PYTHON_WITHOUT_FLASK, gunicorn: undefined },
   "python3 with Flask, no gunicorn": { python3: undefined },
+  "python3 with Flask but not gevent, and gunicorn": {
+    python3: `case "$2" in *gevent) exit 1 ;; *flask*) printf 'flask=3.0.3\\ngevent=-\\n' ;; esac`,
+    gunicorn: undefined,
+  },
   "a gunicorn that fails": { python3: undefined, gunicorn: "exit 1" },
   "wrk and k6": { wrk: undefined, k6: undefined },
   "a k6 that fails": { k6: "exit 1" },
@@ -34,11 +38,13 @@ describe("doctor agrees with the tour", () => {
       expect({
         flask: found("Flask"),
         gunicorn: found("gunicorn"),
+        gevent: found("gevent"),
         wrk: found("wrk"),
         k6: found("k6"),
       }).toEqual({
         flask: tour.includes("flask-dev"),
         gunicorn: tour.includes("flask-gunicorn"),
+        gevent: tour.includes("flask-gevent"),
         wrk: wrkVersion() !== undefined,
         k6: k6Version() !== undefined,
       });

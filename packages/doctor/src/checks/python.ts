@@ -5,7 +5,7 @@ import { pathDirs, run, which } from "../probe.js";
 
 /**
  * Prints `name=version` per module, `name=-` when it is missing. Flask is imported, as the tour's
- * `python3 -c "import flask"` does; gevent, only for information, is only located (importing it is slow).
+ * `python3 -c "import flask"` does; gevent is only located (importing it is slow).
  */
 const MODULES_SCRIPT = `
 import importlib, importlib.util
@@ -67,8 +67,8 @@ const installs = (apt: string, pip: string): Install[] => [
 
 /**
  * Flask, gunicorn and gevent, as the tour finds them (packages/bench/src/targets.ts, flaskTargets):
- * the first of `ctx.pythons` that can `import flask` runs the Flask app, and gunicorn must answer
- * `gunicorn --version`. gevent is only for information: the tour does not use it.
+ * the first of `ctx.pythons` that can `import flask` runs the Flask app, gunicorn must answer
+ * `gunicorn --version`, and gunicorn's python must find gevent for the gevent workers' row.
  */
 export async function checkPython(ctx: Context): Promise<Check[]> {
   const candidates = ctx.pythons.map((p) => which(p, pathDirs(ctx.env)));
@@ -92,8 +92,12 @@ export async function checkPython(ctx: Context): Promise<Check[]> {
   }
   if (gunicorn.offPath) gunicornNotes.push(gunicorn.offPath);
 
+  // gunicorn's workers import gevent in gunicorn's own interpreter, as the tour probes it
   const geventPython = gunicornPython ?? flaskPython ?? tried.find(Boolean);
   const gevent = geventPython?.modules["gevent"];
+  const gunicornFound = gunicornRuns && Boolean(flaskPython) && flaskInGunicorn;
+  const geventNotes =
+    gevent && !gunicornFound ? ["the tour runs gevent workers only with Flask and gunicorn"] : [];
 
   const flask: Check = {
     name: "Flask",
@@ -108,7 +112,7 @@ export async function checkPython(ctx: Context): Promise<Check[]> {
     flask,
     {
       name: "gunicorn",
-      found: gunicornRuns && Boolean(flaskPython) && flaskInGunicorn,
+      found: gunicornFound,
       ...(gunicorn.version ? { version: gunicorn.version } : {}),
       ...(gunicorn.path ? { source: gunicorn.path } : {}),
       enables: "the tour's Flask + gunicorn row (2 × cores + 1 sync workers)",
@@ -118,14 +122,14 @@ export async function checkPython(ctx: Context): Promise<Check[]> {
     },
     {
       name: "gevent",
-      found: Boolean(gevent),
+      found: Boolean(gevent) && gunicornFound,
       ...(gevent ? { version: gevent } : {}),
       ...(geventPython ? { source: geventPython.path } : {}),
-      enables: "gunicorn -k gevent, the event-loop workers of docs/05-cluster.md (not used by the tour)",
+      enables:
+        "the tour's Flask + gunicorn gevent row (async workers; the article's meinheld is not packaged)",
       install: installs("python3-gevent", "gevent"),
-      notes: [],
-      info: true,
-      installWith: ["Flask", "gunicorn"],
+      notes: geventNotes,
+      fingerprint: { gevent: gevent ?? "-" },
     },
   ];
 }
