@@ -158,6 +158,20 @@ export async function describeCachedFirstPage<Store extends TodoStoreLike>(
         },
       );
 
+      it("GET /healthz shows the answering worker's own cache counters", async () => {
+        await a.request("/todo"); // a reads the store
+        await b.request("/todo"); // b finds the page in Redis
+        const counters = async (worker: CacheWorker) =>
+          (
+            (await (await worker.request("/healthz")).json()) as {
+              cache: { firstPage: object; notFound: object };
+            }
+          ).cache;
+        expect((await counters(a)).firstPage).toMatchObject({ storeReads: 1, misses: 1 });
+        expect((await counters(b)).firstPage).toMatchObject({ storeReads: 0, l2Hits: 1 });
+        expect((await counters(a)).notFound).toMatchObject({ storeReads: 0 });
+      });
+
       it("a request that changes nothing (400, 404) leaves the cached page alone", async () => {
         await firstPage(a);
         expect((await a.request("/todo", form("   "))).status).toBe(400);

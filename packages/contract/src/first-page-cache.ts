@@ -29,6 +29,8 @@ export interface FirstPageCacheSettings {
   ackTimeoutMs?: number;
   commandTimeoutMs?: number;
   onWrite?: WriteMode;
+  /** CACHE_PROTECTION: "off" is the naive cache, every reader that misses reads the store. */
+  protection?: "on" | "off";
   random?: () => number;
   now?: () => number;
   log?: (line: string) => void;
@@ -45,6 +47,8 @@ export interface FirstPageCacheLike {
     l1Hits: number;
     l2Hits: number;
     misses: number;
+    stale: number;
+    storeReads: number;
     refreshes: number;
     unconfirmedInvalidations: number;
   };
@@ -302,6 +306,59 @@ export async function describeFirstPageCache(
       expect(src.reads).toBe(1);
       expect(served.every((s) => s.body === "the page")).toBe(true);
       expect(outcomes(served)).toEqual({ miss: 1, hit: 199 });
+    });
+
+    it("without protection (CACHE_PROTECTION=off), 200 concurrent reads of a cold page on two workers cause 200 store reads", async () => {
+      const ns = namespace();
+      const src = source("the page");
+      const a = await worker({ load: src.load, namespace: ns, protection: "off" });
+      const b = await worker({ load: src.load, namespace: ns, protection: "off" });
+      src.hold(); // the same slow query as above: now every reader waits for its own
+      const reads = Array.from({ length: 200 }, (_, i) => (i % 2 ? a : b).read());
+      await until(() => src.reads === 200, "every reader to reach the store");
+      src.release();
+      const served = await Promise.all(reads);
+      expect(src.reads).toBe(200);
+      expect(served.every((s) => s.body === "the page")).toBe(true);
+      expect(outcomes(served)).toEqual({ miss: 200 });
+      expect(a.stats.storeReads + b.stats.storeReads).toBe(200);
+    });
+
+    it("without protection an expired page is gone: no stale copy, the next reader reads the store", async () => {
+      const ns = namespace();
+      const src = source("old");
+      const cache = await worker({ load: src.load, namespace: ns, freshMs: 100, protection: "off" });
+      expect(await cache.read()).toEqual({ body: "old", cache: "miss" });
+      const client = createRedisClient(redis!.url);
+      await client.connect();
+      expect(await client.pTTL(`${ns}:page`)).toBeLessThanOrEqual(100); // the fresh time, nothing more
+      await client.close();
+      await sleep(150);
+      src.page = "new";
+      expect(await cache.read()).toEqual({ body: "new", cache: "miss" });
+      expect(cache.stats).toMatchObject({ misses: 2, stale: 0, storeReads: 2 });
+    });
+
+    it("without protection no reader refreshes early, however its die falls", async () => {
+      let clock = 1_000_000;
+      const src = source("v1");
+      const cache = await worker({
+        namespace: namespace(),
+        freshMs: 1_000,
+        protection: "off",
+        now: () => clock,
+        random: () => 1e-9, // with protection this reader would always volunteer
+        load: async () => {
+          clock += 100;
+          return src.load();
+        },
+      });
+      await cache.read();
+      clock += 850;
+      expect(await cache.read()).toEqual({ body: "v1", cache: "hit" });
+      await sleep(50);
+      expect(src.reads).toBe(1);
+      expect(cache.stats.refreshes).toBe(0);
     });
 
     it("serves the stale copy while exactly one rebuild runs, then the rebuilt page", async () => {

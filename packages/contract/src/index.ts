@@ -24,6 +24,13 @@ export type {
   FirstPageCacheSettings,
   Served,
 } from "./first-page-cache.js";
+export { describeNotFoundCache } from "./not-found-cache.js";
+export type {
+  NotFoundCacheLike,
+  NotFoundCacheOptions,
+  NotFoundCacheSettings,
+  NotFoundWorker,
+} from "./not-found-cache.js";
 export { describeCachedFirstPage } from "./cached-first-page.js";
 export type { CachedFirstPageOptions, CacheWorker, CountingStore } from "./cached-first-page.js";
 export { describeClusterCache } from "./cluster-cache.js";

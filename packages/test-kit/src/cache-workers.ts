@@ -7,6 +7,11 @@ interface CacheLike {
   close(): Promise<void>;
 }
 
+/** What the tests need of a stage's not-found cache. */
+interface ClosableLike {
+  close(): Promise<void>;
+}
+
 interface AppLike {
   request(path: string, init?: RequestInit): Response | Promise<Response>;
 }
@@ -14,26 +19,41 @@ interface AppLike {
 /** What a test sets of a first-page cache: where, and any of the stage's own `Settings` (e.g. a suite's). */
 type CacheSettings<Settings> = Partial<Settings> & { redisUrl: string; namespace: string };
 
-export interface CacheWorkersOptions<Store, Settings, Cache extends CacheLike, App extends AppLike> {
+export interface CacheWorkersOptions<
+  Store,
+  Settings,
+  Cache extends CacheLike,
+  NotFound extends ClosableLike,
+  App extends AppLike,
+> {
   /** The stage's createFirstPageCache. */
   createFirstPageCache: (
     settings: CacheSettings<Settings> & { load: () => Promise<string>; log: (line: string) => void },
   ) => Cache;
+  /** The stage's createNotFoundCache: the same Redis and settings, a namespace of its own. */
+  createNotFoundCache: (settings: CacheSettings<Settings>) => NotFound;
   /** The stage's renderFirstPage: what the cache loads from the store. */
   renderFirstPage: (store: Store) => Promise<string>;
-  /** The stage's createApp over a store with that cache in front of it. */
-  app: (store: Store, firstPage: Cache) => App;
+  /** The stage's createApp over a store with those caches in front of it. */
+  app: (store: Store, firstPage: Cache, notFoundCache: NotFound) => App;
 }
 
-/** A real store that counts the page queries (`list`) that reach it. */
-export function countPageQueries<Store extends { list(page: never): unknown }>(store: Store) {
+/** A real store that counts the page queries (`list`) and the lookups by id (`get`) that reach it. */
+export function countPageQueries<Store extends { list(page: never): unknown; get(id: string): unknown }>(
+  store: Store,
+) {
   const counted = {
     pageQueries: 0,
+    idQueries: 0,
     store: {
       ...store,
       list: (page: never) => {
         counted.pageQueries++;
         return store.list(page);
+      },
+      get: (id: string) => {
+        counted.idQueries++;
+        return store.get(id);
       },
     },
   };
@@ -44,15 +64,24 @@ export function countPageQueries<Store extends { list(page: never): unknown }>(s
  * A stage's app with its first-page cache (06+), as its tests run it in-process: quiet, and
  * connected to Redis before the first request.
  */
-export function cacheWorkers<Store, Settings, Cache extends CacheLike, App extends AppLike>({
+export function cacheWorkers<
+  Store,
+  Settings,
+  Cache extends CacheLike,
+  NotFound extends ClosableLike,
+  App extends AppLike,
+>({
   createFirstPageCache,
+  createNotFoundCache,
   renderFirstPage,
   app,
-}: CacheWorkersOptions<Store, Settings, Cache, App>) {
+}: CacheWorkersOptions<Store, Settings, Cache, NotFound, App>) {
   /** Quiet, loading from `store`; the stage's own defaults for everything `settings` leaves out. */
   const cacheFor = (store: Store, settings: CacheSettings<Settings>) =>
     createFirstPageCache({ load: () => renderFirstPage(store), log: () => {}, ...settings });
-  const openCaches = new Set<Cache>();
+  const notFoundFor = (settings: CacheSettings<Settings>) =>
+    createNotFoundCache({ ...settings, namespace: `${settings.namespace}:not-found` });
+  const openCaches = new Set<ClosableLike>();
 
   return {
     /**
@@ -61,12 +90,14 @@ export function cacheWorkers<Store, Settings, Cache extends CacheLike, App exten
      */
     async startWorker(store: Store, settings: CacheSettings<Settings>) {
       const firstPage = cacheFor(store, settings);
+      const notFoundCache = notFoundFor(settings);
       if (!(await firstPage.whenUp(5_000))) throw new Error(`Redis at ${settings.redisUrl} did not answer`);
-      const served = app(store, firstPage);
+      const served = app(store, firstPage, notFoundCache);
       return {
         firstPage,
+        notFoundCache,
         request: async (path: string, init?: RequestInit) => served.request(path, init),
-        close: () => firstPage.close(),
+        close: async () => void (await Promise.all([firstPage.close(), notFoundCache.close()])),
       };
     },
 
@@ -77,15 +108,17 @@ export function cacheWorkers<Store, Settings, Cache extends CacheLike, App exten
      */
     async cachedApp(store: Store, redisUrl: string | undefined) {
       const noSettings: Partial<Settings> = {};
-      const firstPage = cacheFor(store, {
+      const settings = {
         ...noSettings,
         redisUrl: redisUrl ?? NO_REDIS_URL,
         namespace: `test:${randomUUID()}`,
-      });
-      openCaches.add(firstPage);
+      };
+      const firstPage = cacheFor(store, settings);
+      const notFoundCache = notFoundFor(settings);
+      openCaches.add(firstPage).add(notFoundCache);
       if (redisUrl && !(await firstPage.whenUp(5_000)))
         throw new Error(`Redis at ${redisUrl} did not answer`);
-      return app(store, firstPage);
+      return app(store, firstPage, notFoundCache);
     },
 
     /** Closes the Redis connections of every app `cachedApp` made (call it in afterAll). */

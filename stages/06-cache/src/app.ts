@@ -6,6 +6,7 @@ import { clientAddress } from "./client-address.js";
 import { encodeCursor } from "./cursor.js";
 import type { FirstPageCache } from "./first-page-cache.js";
 import { DEFAULT_LIMIT, readContent, readPage, type PageRequest } from "./input.js";
+import type { NotFoundCache } from "./not-found-cache.js";
 import { StoreUnavailableError, type TodoStore } from "./store.js";
 
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -31,11 +32,14 @@ const isFirstPage = (page: PageRequest) =>
 export function createApp({
   store,
   firstPage,
+  notFoundCache,
   trustedProxies = new Set(["127.0.0.1"]),
 }: {
   store: TodoStore;
   /** The cached first page (first-page-cache.ts), built from the store by `renderFirstPage`. */
   firstPage: FirstPageCache;
+  /** The ids the store did not have, remembered for a moment (not-found-cache.ts). */
+  notFoundCache: NotFoundCache;
   /** Addresses whose X-Forwarded-For header is believed (nginx in front). */
   trustedProxies?: ReadonlySet<string>;
 }) {
@@ -48,6 +52,9 @@ export function createApp({
     // which worker answered (requests spread over the cluster) and who asked (through nginx or not)
     const seen = {
       worker: { pid: process.pid },
+      // this worker's counters: how often its caches went to the store, e.g. to rebuild the first
+      // page (what npm run bench:stampede reads); cheaper than a log line per rebuild under load
+      cache: { firstPage: firstPage.stats, notFound: notFoundCache.stats },
       client:
         clientAddress(
           c.env?.incoming?.socket.remoteAddress,
@@ -96,7 +103,7 @@ export function createApp({
   );
 
   app.get("/todo/:id", async (c) => {
-    const todo = await store.get(c.req.param("id"));
+    const todo = await notFoundCache.get(c.req.param("id"), (id) => store.get(id));
     return todo ? c.json(todo) : unknownTodo(c);
   });
 

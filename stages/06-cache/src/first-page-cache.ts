@@ -29,6 +29,12 @@ export interface FirstPageCacheOptions {
   freshMs?: number;
   /** How long after that an expired copy may still be served while one rebuild runs. */
   staleMs?: number;
+  /**
+   * "on": one rebuild at a time (lock, stale copy, early refresh, one rebuild per worker). "off", to
+   * measure what that saves: the naive cache-aside, where every reader that finds no fresh page
+   * reads the store and stores it, and an expired page is gone.
+   */
+  protection?: "on" | "off";
   /** The longest a worker keeps a page in its own memory without asking Redis. */
   l1MaxAgeMs?: number;
   /** The rebuild lock's lifetime: the longest other workers wait before reading the store themselves. */
@@ -113,6 +119,7 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
     namespace = "zto:first-page",
     freshMs = 10_000,
     staleMs = 10_000,
+    protection = "on",
     l1MaxAgeMs = 1_000,
     lockMs = 3_000,
     commandTimeoutMs = 500,
@@ -123,6 +130,8 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
     now = Date.now,
     log = (line: string) => console.error(line),
   } = options;
+  /** How long a built page stays in Redis: with protection, a stale copy outlives its freshness. */
+  const keptMs = protection === "on" ? freshMs + staleMs : freshMs;
   /** Waiting is measured on the monotonic clock, whatever `now` says about page freshness. */
   const elapsed = () => performance.now();
   /** This worker's name in invalidation rounds: the other workers send their receipts to it. */
@@ -138,7 +147,7 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
   const bounded = createDeadline(commandTimeoutMs);
   const subscriber = redis.duplicate(); // a subscribed connection can do nothing else
   const lock = createRedisLock(redis, keys.lock, lockMs);
-  /** What this worker's cache did, for tests and for anyone curious. */
+  /** What this worker's cache did: for tests, and shown in /healthz. */
   const stats = {
     l1Hits: 0,
     l2Hits: 0,
@@ -242,7 +251,7 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
             body,
             String(finished + freshMs),
             String(finished - started),
-            String(freshMs + staleMs),
+            String(keptMs),
           ],
         }),
       );
@@ -339,6 +348,20 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
     }
   }
 
+  /** Reads the store and stores the page, unless a write came since (then the next reader rebuilds). */
+  async function buildAndStore(): Promise<string> {
+    const generation = (await bounded(redis.get(keys.generation))) ?? "0";
+    const started = now();
+    const body = await loadFromStore();
+    const finished = now();
+    const args = [generation, body, String(finished + freshMs), String(finished - started), String(keptMs)];
+    // if storing fails the page is still right for this request; the next reader rebuilds
+    await bounded(
+      redis.eval(STORE_IF_CURRENT, { keys: [keys.page, keys.generation], arguments: args }),
+    ).catch(() => {});
+    return body;
+  }
+
   /**
    * Builds the page if we get the rebuild lock, or returns undefined when another worker holds it.
    * `newerThan` is the freshUntil of the copy we saw: a copy newer than that, found once we hold
@@ -352,22 +375,7 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
     try {
       const current = await readL2();
       if (current && current.freshUntil > newerThan) return { body: current.body, fromStore: false };
-      const generation = (await bounded(redis.get(keys.generation))) ?? "0";
-      const started = now();
-      const body = await loadFromStore();
-      const finished = now();
-      const args = [
-        generation,
-        body,
-        String(finished + freshMs),
-        String(finished - started),
-        String(freshMs + staleMs),
-      ];
-      // if storing fails the page is still right for this request; the next reader rebuilds
-      await bounded(
-        redis.eval(STORE_IF_CURRENT, { keys: [keys.page, keys.generation], arguments: args }),
-      ).catch(() => {});
-      return { body, fromStore: true };
+      return { body: await buildAndStore(), fromStore: true };
     } finally {
       // if this fails the lock expires by itself after lockMs
       await bounded(lock.release(token)).catch(() => {});
@@ -421,6 +429,31 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
     }
   };
 
+  /** Without protection: this reader rebuilds, however many others are doing the same right now. */
+  const rebuildAlone = async (): Promise<Served> => ({ body: await buildAndStore(), cache: "miss" });
+
+  /** With protection, an expired copy is served while one rebuild runs in the background. */
+  const serveStale = async (entry: Entry): Promise<Served> => {
+    refreshInBackground(entry);
+    return { body: entry.body, cache: "stale" };
+  };
+
+  /**
+   * What a reader does when the page is missing, expired, or fresh: the one switch between the
+   * protected cache and the naive one (CACHE_PROTECTION).
+   */
+  const onPage =
+    protection === "on"
+      ? { missing: rebuildOnce, expired: serveStale, fresh: refreshEarlyMaybe }
+      : { missing: rebuildAlone, expired: rebuildAlone, fresh: () => {} };
+
+  const counted = (served: Served) => {
+    if (served.cache === "miss") stats.misses++;
+    else if (served.cache === "stale") stats.stale++;
+    else stats.l2Hits++;
+    return served;
+  };
+
   async function bypass(): Promise<Served> {
     stats.bypasses++;
     return { body: await loadFromStore(), cache: "bypass" };
@@ -435,30 +468,23 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
       const at = now();
       if (l1 && at < l1.until && l1Usable()) {
         stats.l1Hits++;
-        refreshEarlyMaybe(l1, at);
+        onPage.fresh(l1, at);
         return { body: l1.body, cache: "hit" };
       }
       const epochBefore = epoch;
       try {
         const entry = await readL2();
-        if (!entry) {
-          const served = await rebuildOnce();
-          if (served.cache === "miss") stats.misses++;
-          else stats.l2Hits++;
-          return served;
-        }
+        if (!entry) return counted(await onPage.missing());
         const at = now();
         if (at < entry.freshUntil) {
           // an invalidation heard while Redis answered means this copy may already be old
           if (epochBefore === epoch && l1Usable())
             l1 = { ...entry, until: Math.min(entry.freshUntil, at + l1MaxAgeMs) };
           stats.l2Hits++;
-          refreshEarlyMaybe(entry, at);
+          onPage.fresh(entry, at);
           return { body: entry.body, cache: "hit" };
         }
-        stats.stale++;
-        refreshInBackground(entry);
-        return { body: entry.body, cache: "stale" };
+        return counted(await onPage.expired(entry));
       } catch (error) {
         if (error instanceof StoreFailed) throw error.cause;
         return bypass();

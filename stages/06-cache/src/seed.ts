@@ -49,6 +49,8 @@ if (existing === count) {
 const firstPage = createFirstPageCache({
   redisUrl: config.REDIS_URL,
   onWrite: config.CACHE_ON_WRITE,
+  freshMs: config.CACHE_FRESH_MS,
+  protection: config.CACHE_PROTECTION,
   load: () => renderFirstPage(store),
   log: () => {},
 });
@@ -59,7 +61,7 @@ if (await firstPage.whenUp(1_000)) {
 } else {
   console.log(
     `cache: Redis at ${redactedRedisUrl(config.REDIS_URL)} did not answer; a running server may show ` +
-      `the old first page until its cache entry expires (about 10 s)`,
+      `the old first page until its cache entry expires (CACHE_FRESH_MS, 10 s by default)`,
   );
 }
 await firstPage.close();

@@ -5,6 +5,7 @@ import { createApp, renderFirstPage } from "./app.js";
 import { cacheSettings, redactedRedisUrl } from "./cache-settings.js";
 import { addressList } from "./client-address.js";
 import { createFirstPageCache } from "./first-page-cache.js";
+import { createNotFoundCache } from "./not-found-cache.js";
 import { openStoreOrExit, storeSettings } from "./open-store.js";
 import { exitWhenReleased, runPrimary } from "./primary.js";
 
@@ -23,7 +24,9 @@ if (cluster.isPrimary) {
   const store = config.MONGO_URL
     ? `mongo at ${config.MONGO_URL.replace(/\/\/[^@/]*@/, "//…@")}` // no password in the log
     : `sqlite at ${config.DB_PATH}`;
-  const cache = `redis at ${redactedRedisUrl(config.REDIS_URL)}`;
+  const cache =
+    `redis at ${redactedRedisUrl(config.REDIS_URL)}` +
+    (config.CACHE_PROTECTION === "off" ? ", protection OFF: no lock, no stale copy, no not-found cache" : "");
   runPrimary({
     workers: config.WORKERS,
     onReady: ({ pids, port }) => {
@@ -35,13 +38,20 @@ if (cluster.isPrimary) {
     },
   });
 } else {
-  // each worker: its own store connection and its own cache (L1 in its memory, two Redis connections)
+  // each worker: its own store connection and its own caches (the first page: L1 in its memory and
+  // two Redis connections; the ids not found: one more)
   const { store } = await openStoreOrExit(config);
   const firstPage = createFirstPageCache({
     redisUrl: config.REDIS_URL,
     l1MaxAgeMs: config.CACHE_L1_MS,
     onWrite: config.CACHE_ON_WRITE,
+    freshMs: config.CACHE_FRESH_MS,
+    protection: config.CACHE_PROTECTION,
     load: () => renderFirstPage(store),
+  });
+  const notFoundCache = createNotFoundCache({
+    redisUrl: config.REDIS_URL,
+    protection: config.CACHE_PROTECTION,
   });
   // a moment for Redis to answer, so the first requests already use the cache; it never blocks start-up
   await firstPage.whenUp(1_000);
@@ -49,12 +59,12 @@ if (cluster.isPrimary) {
   process.on("SIGINT", () => {});
   process.on("SIGHUP", () => {});
   await serveGracefully({
-    fetch: createApp({ store, firstPage, trustedProxies: config.TRUSTED_PROXY }).fetch,
+    fetch: createApp({ store, firstPage, notFoundCache, trustedProxies: config.TRUSTED_PROXY }).fetch,
     port: config.PORT,
     hostname: config.HOST,
     signals: ["SIGTERM"],
     onClose: async () => {
-      await firstPage.close();
+      await Promise.all([firstPage.close(), notFoundCache.close()]);
       await store.close();
     },
     exit: exitWhenReleased,

@@ -1,14 +1,16 @@
 import { cacheWorkers, countPageQueries, freshDbPath } from "@zero-to-one/test-kit";
 import { createApp, renderFirstPage } from "../src/app.js";
 import { createFirstPageCache } from "../src/first-page-cache.js";
+import { createNotFoundCache } from "../src/not-found-cache.js";
 import { createSqliteStore } from "../src/sqlite-store.js";
 
 /** A real SQLite store that counts the page queries that reach it. */
 export const countingStore = () => countPageQueries(createSqliteStore(freshDbPath("zto-06-cache-")));
 
-/** The app with its first-page cache, in-process: as one cluster worker has it, or one per test. */
+/** The app with its caches, in-process: as one cluster worker has it, or one per test. */
 export const { startWorker, cachedApp, closeCachedApps } = cacheWorkers({
   createFirstPageCache,
+  createNotFoundCache,
   renderFirstPage,
-  app: (store, firstPage) => createApp({ store, firstPage }),
+  app: (store, firstPage, notFoundCache) => createApp({ store, firstPage, notFoundCache }),
 });

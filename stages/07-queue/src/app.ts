@@ -7,6 +7,7 @@ import { encodeCursor } from "./cursor.js";
 import type { FirstPageCache } from "./first-page-cache.js";
 import { exportRoutes, type ExportDeps } from "./export-routes.js";
 import { DEFAULT_LIMIT, readContent, readPage, type PageRequest } from "./input.js";
+import type { NotFoundCache } from "./not-found-cache.js";
 import { QueueUnavailableError } from "./queue.js";
 import { StoreUnavailableError, type TodoStore } from "./store.js";
 
@@ -34,6 +35,7 @@ export function createApp({
   store,
   exports,
   firstPage,
+  notFoundCache,
   trustedProxies = new Set(["127.0.0.1"]),
 }: {
   store: TodoStore;
@@ -41,6 +43,8 @@ export function createApp({
   exports: Omit<ExportDeps, "store">;
   /** The cached first page (first-page-cache.ts), built from the store by `renderFirstPage`. */
   firstPage: FirstPageCache;
+  /** The ids the store did not have, remembered for a moment (not-found-cache.ts). */
+  notFoundCache: NotFoundCache;
   /** Addresses whose X-Forwarded-For header is believed (nginx in front). */
   trustedProxies?: ReadonlySet<string>;
 }) {
@@ -53,6 +57,9 @@ export function createApp({
     // which worker answered (requests spread over the cluster) and who asked (through nginx or not)
     const seen = {
       worker: { pid: process.pid },
+      // this worker's counters: how often its caches went to the store, e.g. to rebuild the first
+      // page (what npm run bench:stampede reads); cheaper than a log line per rebuild under load
+      cache: { firstPage: firstPage.stats, notFound: notFoundCache.stats },
       client:
         clientAddress(
           c.env?.incoming?.socket.remoteAddress,
@@ -101,7 +108,7 @@ export function createApp({
   );
 
   app.get("/todo/:id", async (c) => {
-    const todo = await store.get(c.req.param("id"));
+    const todo = await notFoundCache.get(c.req.param("id"), (id) => store.get(id));
     return todo ? c.json(todo) : unknownTodo(c);
   });
 

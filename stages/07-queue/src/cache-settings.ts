@@ -10,6 +10,13 @@ export const cacheSettings = {
   CACHE_L1_MS: integer(1_000, { min: 0, max: 60_000 }),
   /** What a write does to the page in Redis: store the new one ("refresh"), or drop it ("invalidate"). */
   CACHE_ON_WRITE: oneOf(["refresh", "invalidate"]),
+  /** How long a built page counts as fresh; short lifetimes make it expire often, to watch a stampede. */
+  CACHE_FRESH_MS: integer(10_000, { min: 50, max: 3_600_000 }),
+  /**
+   * "on": a lock, a stale copy, early refresh, and "not found" remembered. "off" exists for the lesson
+   * only: the naive cache, to measure what the protections save (npm run bench:stampede).
+   */
+  CACHE_PROTECTION: oneOf(["on", "off"]),
 };
 
 /** A Redis URL fit for a log line: the password, if any, left out. */

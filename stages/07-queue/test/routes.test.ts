@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, renderFirstPage } from "../src/app.js";
 import { exportFiles } from "../src/export-files.js";
 import { createFirstPageCache, type FirstPageCache } from "../src/first-page-cache.js";
+import { createNotFoundCache, type NotFoundCache } from "../src/not-found-cache.js";
 import { createExportQueue, type ExportQueue } from "../src/queue.js";
 import { createSqliteStore } from "../src/sqlite-store.js";
 import type { TodoStore } from "../src/store.js";
@@ -20,6 +21,7 @@ describe.skipIf(started.skipped)("the export routes, with no worker running", ()
   let store: TodoStore;
   let queue: ExportQueue;
   let firstPage: FirstPageCache;
+  let notFoundCache: NotFoundCache;
   let app: ReturnType<typeof createApp>;
 
   beforeAll(async () => {
@@ -29,11 +31,13 @@ describe.skipIf(started.skipped)("the export routes, with no worker running", ()
     queue = createExportQueue({ redisUrl: redis.url, attempts: 3, backoffMs: 1000 });
     const files = exportFiles(mkdtempSync(join(tmpdir(), "zto-exports-")));
     firstPage = createFirstPageCache({ redisUrl: redis.url, load: () => renderFirstPage(store) });
-    app = createApp({ store, firstPage, exports: { queue, files, pageSize: 2 } });
+    notFoundCache = createNotFoundCache({ redisUrl: redis.url });
+    app = createApp({ store, firstPage, notFoundCache, exports: { queue, files, pageSize: 2 } });
   });
   afterAll(async () => {
     await queue?.close();
     await firstPage?.close();
+    await notFoundCache?.close();
     await store?.close();
     await redis?.stop();
   });
