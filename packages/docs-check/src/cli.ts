@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+/**
+ * npm run docs:check: the docs against the code. One line per failure, then a summary; exits 1 on
+ * any failure. Runs from source with tsx, no build needed.
+ */
+import { LESSON_RULE } from "./changes.js";
+import { checkRepository } from "./check.js";
+import { formatFailure } from "./failure.js";
+
+const root = new URL("../../..", import.meta.url).pathname;
+// `npm run docs:check | head` closes the pipe early: not an error of the check
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+});
+
+let report;
+try {
+  report = checkRepository(root);
+} catch (error) {
+  const { message, cause } = error as Error;
+  console.error(`docs:check: ${message}${cause instanceof Error ? `\n${cause.message}` : ""}`);
+  process.exit(2);
+}
+const { failures, counts } = report;
+for (const failure of failures) console.log(formatFailure(failure));
+const checked = `${counts.quotes} quotes and the article's numbers in ${counts.documents} files, ${counts.tables} file tables`;
+if (failures.length === 0) {
+  console.log(`docs:check: ok (${checked})`);
+} else {
+  const by = (check: string) => failures.filter((f) => f.check === check).length;
+  if (by("table") > 0) console.log(`rule: ${LESSON_RULE}`);
+  console.log(
+    `docs:check: ${failures.length} failure${failures.length === 1 ? "" : "s"} ` +
+      `(quotes ${by("quote")}, tables ${by("table")}, article numbers ${by("article")}; checked ${checked})`,
+  );
+  process.exitCode = 1;
+}
