@@ -28,20 +28,20 @@ export function write(root: string, files: Record<string, string>): void {
 
 export function commit(root: string): void {
   git(root, "add", "-A");
-  git(
-    root,
-    "-c",
-    "user.name=fixture",
-    "-c",
-    "user.email=fixture@example.com",
-    "commit",
-    "--quiet",
-    "-m",
-    "fixture",
-  );
+  git(root, "commit", "--quiet", "-m", "fixture");
 }
 
-const git = (root: string, ...args: string[]) => execFileSync("git", args, { cwd: root, stdio: "pipe" });
+/** git with a config of its own: the user's signing, hooks or identity never get in the way. */
+const git = (root: string, ...args: string[]) =>
+  execFileSync(
+    "git",
+    [
+      ...["-c", "user.name=fixture", "-c", "user.email=fixture@example.com"],
+      ...["-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null"],
+      ...args,
+    ],
+    { cwd: root, stdio: "pipe" },
+  );
 
 /** A Markdown code block, fenced. */
 export const block = (lang: string, ...lines: string[]) => ["```" + lang, ...lines, "```"].join("\n");
