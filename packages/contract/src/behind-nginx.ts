@@ -1,20 +1,16 @@
-import { freePort, requestOnce, startLoad, startNginx, waitFor, type Cluster } from "@zero-to-one/test-kit";
+import {
+  freePort,
+  nginxConfigOn,
+  requestOnce,
+  startLoad,
+  startNginx,
+  waitFor,
+  type Cluster,
+} from "@zero-to-one/test-kit";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { overHttp } from "./client.js";
 import { describeTodoApi } from "./todo-api.js";
-
-/** The stage's own nginx.conf, moved to free ports: the file a learner runs is the file under test. */
-function configFor(confPath: string, { listen, upstream }: { listen: number; upstream: number }) {
-  const original = readFileSync(confPath, "utf8");
-  const config = original
-    .replace("listen 127.0.0.1:8888;", `listen 127.0.0.1:${listen};`)
-    .replace("server 127.0.0.1:8000;", `server 127.0.0.1:${upstream};`);
-  if (!config.includes(`:${listen};`) || !config.includes(`:${upstream};`)) {
-    throw new Error("nginx.conf no longer has `listen 127.0.0.1:8888;` and `server 127.0.0.1:8000;`");
-  }
-  return config;
-}
 
 const refusedByNginx = (path: string) => /%00|\.\.%2F/i.test(path);
 
@@ -34,7 +30,11 @@ export async function describeBehindNginx(label: string, { stageDir, startCluste
   const appPort = await freePort();
   const nginxPort = await freePort();
   const started = await startNginx({
-    config: configFor(`${stageDir}/nginx.conf`, { listen: nginxPort, upstream: appPort }),
+    // the stage's own nginx.conf, moved to free ports: the file a learner runs is the file under test
+    config: nginxConfigOn(readFileSync(`${stageDir}/nginx.conf`, "utf8"), {
+      listen: nginxPort,
+      upstream: appPort,
+    }),
     port: nginxPort,
   });
   if (started.skipped) console.log(`skipped: ${started.skipped}`);

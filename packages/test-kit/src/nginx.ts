@@ -16,6 +16,28 @@ export interface TestNginx {
 export type NginxOrReason =
   { nginx: TestNginx; skipped?: undefined } | { nginx?: undefined; skipped: string };
 
+/** Why nginx cannot run here (one line), or undefined when it can. */
+export function nginxProblem(): string | undefined {
+  return spawnSync("nginx", ["-v"]).error
+    ? "nginx is not installed (apt-get install nginx-light)"
+    : undefined;
+}
+
+/**
+ * A stage's nginx.conf moved to other ports: its `listen 127.0.0.1:8888;` and its upstream's
+ * `server 127.0.0.1:8000;` become `listen` and `upstream`, and nothing else changes, so the file a
+ * learner runs is the file under test (or under load).
+ */
+export function nginxConfigOn(original: string, { listen, upstream }: { listen: number; upstream: number }) {
+  const config = original
+    .replace("listen 127.0.0.1:8888;", `listen 127.0.0.1:${listen};`)
+    .replace("server 127.0.0.1:8000;", `server 127.0.0.1:${upstream};`);
+  if (!config.includes(`listen 127.0.0.1:${listen};`) || !config.includes(`server 127.0.0.1:${upstream};`)) {
+    throw new Error("nginx.conf no longer has `listen 127.0.0.1:8888;` and `server 127.0.0.1:8000;`");
+  }
+  return config;
+}
+
 /**
  * Runs a real nginx in the foreground with `config` (a whole nginx.conf) in a temporary prefix of
  * its own: relative paths in the config (pid, temp folders, logs) land there, never in /etc or
@@ -31,9 +53,8 @@ export async function startNginx({
   port: number;
   timeoutMs?: number;
 }): Promise<NginxOrReason> {
-  if (spawnSync("nginx", ["-v"]).error) {
-    return { skipped: "nginx is not installed (apt-get install nginx-light)" };
-  }
+  const problem = nginxProblem();
+  if (problem) return { skipped: problem };
   const prefix = mkdtempSync(join(tmpdir(), "zto-nginx-"));
   // nginx's workers drop root for an unprivileged user, which must reach the temp folders
   chmodSync(prefix, 0o755);
