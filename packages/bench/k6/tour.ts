@@ -4,7 +4,8 @@
  *
  *   k6 run -e BASE_URL=http://127.0.0.1:8000 -e SCENARIO=list-deep-offset -e ROWS=10000 k6/tour.ts
  *
- * Env: BASE_URL, SCENARIO, VUS (connections, default 100), RATE (a steady rate in requests per
+ * Env: BASE_URL (default the stage on :8000, or nginx on :8888 for a scenario through nginx), SCENARIO,
+ * VUS (connections, default the scenario's own or 100), RATE (a steady rate in requests per
  * second instead of as fast as possible), DURATION (default 10s), ROWS (what the
  * server was seeded with), P95_MS (the p95 threshold, default 500), FACTS (JSON; the tour passes
  * what it already read from the server), SUMMARY_PATH (where handleSummary writes the result in
@@ -22,15 +23,15 @@ import {
   scenarioNamed,
 } from "../src/scenarios.ts";
 
-const BASE_URL = __ENV["BASE_URL"] ?? "http://127.0.0.1:8000";
 const SCENARIO = __ENV["SCENARIO"] ?? "hello";
-const VUS = Number(__ENV["VUS"] ?? 100);
+const scenario = scenarioNamed(SCENARIO);
+if (!scenario) throw new Error(`unknown SCENARIO ${SCENARIO}`);
+
+const BASE_URL = __ENV["BASE_URL"] ?? `http://127.0.0.1:${scenario.throughNginx ? 8888 : 8000}`;
+const VUS = Number(__ENV["VUS"] ?? scenario.connections ?? 100);
 const DURATION = __ENV["DURATION"] ?? "10s";
 const ROWS = Number(__ENV["ROWS"] ?? 10_000);
 const P95_MS = Number(__ENV["P95_MS"] ?? 500);
-
-const scenario = scenarioNamed(SCENARIO);
-if (!scenario) throw new Error(`unknown SCENARIO ${SCENARIO}`);
 
 // RATE (requests per second) asks for a steady arrival rate instead of VUS as fast as they can
 const RATE = __ENV["RATE"] ? Number(__ENV["RATE"]) : undefined;

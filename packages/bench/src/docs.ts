@@ -239,6 +239,11 @@ ${s.rows.toLocaleString("en-US")} todos in every response; from stage 03 on, \`l
   into ${s.store.kind === "mongo" ? `a database of their own (\`zto_bench_03_mongo\`, …) on ${store}` : "a SQLite file in a temporary folder"}; stage 02 was filled through its own \`POST /todo\`.
   Stages 05 and later got \`WORKERS=${s.workers}\`; stages 06 and 07 got \`REDIS_URL\` or a throwaway
   \`redis-server\`.
+- \`list-c1000\` went through nginx${r.runs.find((run) => run.via) ? ` (${r.runs.find((run) => run.via)!.via})` : ""}, started for it in front of each stage with the stage's own
+  \`nginx.conf\`, only its two ports moved, and stopped after it; before measuring, a \`GET /healthz\` sent
+  to nginx had to come back from the stage. It uses 1,000 connections whatever \`--connections\` says,
+  with the load tool's open-file limit raised (or checked) for them, so that the tool's own failures
+  never count as the server's errors.
 ${orderOf(r)}
 - The table shows the median of the rounds for each number on its own. The machine is noisy;
   differences of a few percent between two rows mean nothing, differences of 2× do.
@@ -270,6 +275,7 @@ ${failures}
 npm run tour                                   # every built stage, ${DEFAULTS.rounds} rounds, ${DEFAULTS.durationSec} s per scenario (about 15 min on 2 cores)
 npm run tour -- --stages 03,04 --scenarios list-deep-offset,list-deep-keyset
 npm run tour -- --stages 07 --scenarios list-during-exports   # GET /todo while exports run
+npm run tour -- --tool wrk --stages 05,06 --scenarios list,list-c1000   # the article's 1,000 connections through nginx
 npm run tour -- --rounds 1 --duration 2        # a quick look
 npm run tour -- --tool wrk                     # the article's tool
 npm run tour -- --store mongo --stages 03,04   # on MONGO_URL, or else a throwaway FerretDB
@@ -346,7 +352,7 @@ by hand, \`SCENARIO=list-during-exports\` measures the first page without any ex
 | \`toolCeiling\` | the load tool's ceiling: \`target\` (\`ref-hello\`), \`scenario\` (\`hello\`), \`tool\`, \`connections\`, \`requestsPerSec\`, \`rounds\` (windows it is the median of) and \`from\`: \`hello rows\` (the tour's own rows of \`ref-hello\`) or \`measured once\` (a tour without \`hello\`). Absent when it could not be measured; \`--docs-from\` derives it from the \`ref-hello\` rows of older files |
 | \`targets[]\` | \`id\`, \`label\`, \`kind\` (\`stage\` or \`reference\`), \`stage\`, \`scenarios\`, \`startup\` (its start-up line) |
 | \`skipped[]\`, \`failures[]\` | \`id\` and \`reason\`: left out on purpose / broke during the run |
-| \`runs[]\` | one per measurement: \`round\`, \`target\`, \`scenario\`, \`requests\`, \`durationSec\`, \`requestsPerSec\`, \`p50Ms\`, \`p90Ms\`, \`p99Ms\`, \`maxMs\`, \`errors\`, \`non2xx\`, \`halvesPerSec\` (each half's req/s, in the order measured); under background exports also \`condition\` (\`idle\`, \`queue\`, \`inline\`), \`exportsCompleted\` (in the window), \`exportErrors\`, \`connections\` and \`ratePerSec\`. A window in which no request was answered is a run too: \`noAnswerWithinSec\` (the longest stretch it had: one half, or the whole window in older files), \`requestsPerSec\` 0, \`p50Ms\` and \`p99Ms\` null |
+| \`runs[]\` | one per measurement: \`round\`, \`target\`, \`scenario\`, \`requests\`, \`durationSec\`, \`requestsPerSec\`, \`p50Ms\`, \`p90Ms\`, \`p99Ms\`, \`maxMs\`, \`errors\`, \`non2xx\`, \`halvesPerSec\` (each half's req/s, in the order measured); under background exports also \`condition\` (\`idle\`, \`queue\`, \`inline\`), \`exportsCompleted\` (in the window), \`exportErrors\`, \`connections\` and \`ratePerSec\`; through nginx (\`list-c1000\`) also \`connections\` and \`via\` (nginx's \`Server\` header, e.g. \`nginx/1.22.1\`). A window in which no request was answered is a run too: \`noAnswerWithinSec\` (the longest stretch it had: one half, or the whole window in older files), \`requestsPerSec\` 0, \`p50Ms\` and \`p99Ms\` null |
 | \`summary[]\` | per target, scenario (and \`condition\`): the medians of \`requestsPerSec\`, \`p50Ms\`, \`p90Ms\`, \`p99Ms\`, \`maxMs\` (and \`exportsCompleted\`), the sums of \`requests\`, \`errors\`, \`non2xx\` (and \`exportErrors\`), \`rounds\`, and \`vsPrevious\` / \`vsCeiling\` as \`{ to, ratio }\` or null (always null for rows with a \`condition\`). Latencies are medians of the rounds that had answers (null when none had); \`roundsWithoutAnswer\` counts the others, and \`noAnswerWithinSec\` is set when the median round had no answer (req/s below 1 / that). A ratio against or of such a row is a bound: \`bound\` is \`at-least\` or \`at-most\`. \`atToolCeiling: true\` marks a row whose req/s is within 10% of \`toolCeiling\`, or above it |
 
 All three tools fill the same \`runs[]\` fields, so results from \`--tool wrk\` and \`--tool autocannon\`

@@ -72,11 +72,14 @@ export interface Run extends Omit<Measurement, "p50Ms" | "p99Ms"> {
   /** …how many exports completed inside the measurement window, and how many failed… */
   exportsCompleted?: number;
   exportErrors?: number;
-  /** …and the connections and steady rate of the measured load (the scenario's own, not --connections). */
-  connections?: number;
+  /** …and the steady rate of the measured load. */
   ratePerSec?: number;
+  /** The connections of a scenario that has its own, not --connections (list-during-exports, list-c1000). */
+  connections?: number;
   /** The req/s of each half of the window, in the order measured (the run adds them up). */
   halvesPerSec?: [number, number];
+  /** For scenarios through nginx (list-c1000): nginx's Server header on an answer from the stage. */
+  via?: string;
 }
 
 /**

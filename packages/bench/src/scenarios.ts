@@ -33,6 +33,10 @@ export interface Scenario {
   plan: (facts: Facts) => PlannedRequest[];
   /** Measured under background exports, once per condition, instead of once on its own. */
   exports?: ExportLoad;
+  /** Connections of this scenario's load, whatever --connections says. */
+  connections?: number;
+  /** Sent to nginx, started with the stage's own nginx.conf in front of the stage, not to the stage. */
+  throughNginx?: true;
 }
 
 /**
@@ -62,6 +66,7 @@ export const SCENARIO_NAMES = [
   "list-deep-offset",
   "list-deep-keyset",
   "list-during-exports",
+  "list-c1000",
   "mixed",
   "create",
 ] as const;
@@ -113,6 +118,15 @@ export const SCENARIOS: readonly Scenario[] = [
     fromStage: 7,
     plan: () => [{ method: "GET", path: "/todo" }],
     exports: { conditions: CONDITIONS, clients: 2, connections: 10, ratePerSec: 1_000 },
+  },
+  {
+    // the article's load from nginx on: wrk -c 1000 through nginx in front of gunicorn
+    name: "list-c1000",
+    summary: "GET /todo (first page), 1,000 connections, through nginx",
+    fromStage: 5,
+    plan: () => [{ method: "GET", path: "/todo" }],
+    connections: 1_000,
+    throughNginx: true,
   },
   {
     name: "mixed",

@@ -1,4 +1,5 @@
 import { AT_CEILING, type Ratio, type SummaryRow, type TourResults } from "./results.js";
+import { scenarioNamed } from "./scenarios.js";
 import { describeStore } from "./store.js";
 
 export const HEADERS = [
@@ -152,7 +153,8 @@ export const storeLine = (results: Pick<TourResults, "settings" | "targets">) =>
  * background exports in a table of their own; the store heads it when stages 03+ are in it.
  */
 export function textTable(
-  results: Pick<TourResults, "targets" | "summary" | "settings" | "toolCeiling">,
+  results: Pick<TourResults, "targets" | "summary" | "settings" | "toolCeiling"> &
+    Partial<Pick<TourResults, "skipped">>,
 ): string {
   const main = plainRows(results.summary);
   const exporting = exportRows(results.summary);
@@ -165,6 +167,11 @@ export function textTable(
         numeric,
       ),
     );
+  }
+  // a scenario left out everywhere (nginx missing, too few open files) has no rows: one line says why
+  const skippedScenarios = (results.skipped ?? []).filter((s) => scenarioNamed(s.id));
+  if (skippedScenarios.length > 0) {
+    parts.push(skippedScenarios.map((s) => `${s.id}  skipped: ${s.reason}`).join("\n"));
   }
   if (exporting.length > 0) {
     parts.push(

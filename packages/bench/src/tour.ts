@@ -1,6 +1,8 @@
 import { createProgress, formatSeconds } from "@zero-to-one/server-kit";
+import { nginxProblem } from "@zero-to-one/test-kit";
 import { loadavg } from "node:os";
 import { WorkerStartError, measureDuringExports } from "./exports.js";
+import { openFilesProblem } from "./open-files.js";
 import { type Step, halfSecOf, roundPlan } from "./order.js";
 import {
   type Run,
@@ -21,6 +23,7 @@ import {
   scenarioNamed,
 } from "./scenarios.js";
 import { SETTLE_MS, settle } from "./settle.js";
+import { type FrontNginx, startStageNginx } from "./through-nginx.js";
 import { SQLITE, type StoreInfo } from "./store.js";
 import {
   type Running,
@@ -118,8 +121,20 @@ export async function planTour(options: TourOptions) {
       });
     }
   }
-  const targets = [...referenceTargets(), ...flask.targets, ...runnable]
+  const candidates = [...referenceTargets(), ...flask.targets, ...runnable]
     .map((t) => ({ ...t, scenarios: t.scenarios.filter(wanted) }))
+    .filter((t) => t.scenarios.length > 0);
+  // a scenario this machine cannot run is left out everywhere, with one line
+  const unrunnable = new Set<ScenarioName>();
+  for (const name of new Set(candidates.flatMap((t) => t.scenarios))) {
+    const problem = scenarioProblem(scenarioNamed(name)!, options.tool);
+    if (problem) {
+      unrunnable.add(name);
+      skipped.push({ id: name, reason: problem });
+    }
+  }
+  const targets = candidates
+    .map((t) => ({ ...t, scenarios: t.scenarios.filter((name) => !unrunnable.has(name)) }))
     .filter((t) => t.scenarios.length > 0);
   const perRound = targets.reduce((n, t) => n + t.scenarios.reduce((m, name) => m + stepsOf(name), 0), 0);
   // two halves, each with its own settling; an export condition also waits for the exports to get
@@ -128,7 +143,7 @@ export async function planTour(options: TourOptions) {
   const scenarioSec = (name: ScenarioName) =>
     stepsOf(name) > 1
       ? options.warmupSec + stepsOf(name) * (options.durationSec + 1) + 3
-      : options.warmupSec + 2 * (halfSec + 0.5);
+      : options.warmupSec + 2 * (halfSec + 0.5) + (scenarioNamed(name)?.throughNginx ? 1 : 0);
   const ceilingSec = measuresCeiling(targets) ? 0 : 1 + options.warmupSec + options.durationSec;
   const estimateSec =
     ceilingSec +
@@ -139,6 +154,17 @@ export async function planTour(options: TourOptions) {
         0,
       );
   return { targets, skipped, missing, perRound, estimateSec, halfSec };
+}
+
+/**
+ * Why a scenario cannot run here: it goes through nginx and nginx is not installed, or its own
+ * connections need more open files than the load tool may have (its failures would count as the server's).
+ */
+function scenarioProblem(scenario: Scenario, tool: LoadTool): string | undefined {
+  return (
+    (scenario.throughNginx ? nginxProblem() : undefined) ??
+    (scenario.connections ? openFilesProblem(tool.name, scenario.connections) : undefined)
+  );
 }
 
 /** Whether the tour's own rows measure the tool's ceiling: ref-hello on `hello`. */
@@ -200,21 +226,26 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
   for (const m of missing) log(`${m.program} not found: ${m.effect}; see npm run doctor`);
   const explained = new Set(missing.flatMap((m) => m.skips));
   for (const s of skipped.filter((k) => !explained.has(k.id))) log(`skipped ${s.id}: ${s.reason}`);
-  if (targets.every((t) => t.kind === "reference")) {
+  // a built stage whose scenarios were all left out (by the lines above) is not a stage to build
+  if (targets.every((t) => t.kind === "reference") && !skipped.some((s) => scenarioNamed(s.id))) {
     log("no built stage to measure: run `npm run build` first");
   }
-  const underExports = [...new Set(targets.flatMap((t) => t.scenarios))]
-    .map((name) => scenarioNamed(name)!)
+  const scenariosRun = [...new Set(targets.flatMap((t) => t.scenarios))].map((name) => scenarioNamed(name)!);
+  const underExports = scenariosRun
     .filter((sc) => sc.exports)
     .map(
       (sc) =>
         `${sc.name} at ${options.tool.steadyRate ? `${sc.exports!.ratePerSec} req/s over ` : ""}` +
         `${sc.exports!.connections} connections, once per condition: ${sc.exports!.conditions.join(", ")}`,
     );
+  const ownLoad = scenariosRun
+    .filter((sc) => sc.connections)
+    .map((sc) => `${sc.name} at ${sc.connections} connections${sc.throughNginx ? " through nginx" : ""}`);
+  const notes = [...ownLoad, ...underExports];
   log(
     `tour: ${targets.length} servers, ${perRound} runs per round × ${options.rounds} round(s), ` +
       `${options.durationSec} s each (two halves of ${halfSec} s, servers alternating) at ${options.connections} connections` +
-      `${underExports.length > 0 ? ` (${underExports.join("; ")})` : ""} with ${options.tool.version} ` +
+      `${notes.length > 0 ? ` (${notes.join("; ")})` : ""} with ${options.tool.version} ` +
       `(${options.toolWhy}); about ${formatSeconds(estimateSec)}`,
   );
 
@@ -226,11 +257,32 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
   const progress = createProgress("tour", total);
   // Ctrl-C: stop the servers of the round (and their Redis, their temporary folders) before leaving
   const live = new Map<string, Running>();
+  // nginx in front of a stage: started for the stage's first half through nginx, stopped after its last
+  const proxies = new Map<string, Promise<FrontNginx>>();
+  const proxyFor = (target: Target, server: Running) => {
+    let proxy = proxies.get(target.id);
+    if (!proxy) {
+      proxy = startStageNginx(target.dir, server.url);
+      proxies.set(target.id, proxy);
+    }
+    return proxy;
+  };
+  /** Stops the stage's nginx, if any, and says what nginx logged: the reason for most errors through it. */
+  const stopProxy = async (id: string, what = id) => {
+    const proxy = await proxies.get(id)?.catch(() => undefined);
+    proxies.delete(id);
+    if (!proxy) return;
+    await proxy.stop();
+    const complaints = proxy.complaints();
+    if (complaints) log(`${what}: nginx logged ${complaints}`);
+  };
   const interrupt = () => {
     log("interrupted: stopping the servers under test");
-    void Promise.allSettled([...live.values()].map((server) => server.stop())).finally(() =>
-      process.exit(130),
-    );
+    const stopping = [
+      ...[...proxies.keys()].map((id) => stopProxy(id)),
+      ...[...live.values()].map((s) => s.stop()),
+    ];
+    void Promise.allSettled(stopping).finally(() => process.exit(130));
   };
   process.once("SIGINT", interrupt);
   let done = 0;
@@ -336,14 +388,17 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
     const { target, scenario: name } = step;
     const key = `${target.id} ${name}`;
     if (step.half === 2 && firstHalves.get(key) === null) return; // its first half failed
-    const load = {
-      baseUrl: running.url,
-      scenario: name,
-      facts: running.facts,
-      requests: scenarioNamed(name)!.plan(running.facts),
-      connections: options.connections,
-    };
+    const scenario = scenarioNamed(name)!;
+    const connections = scenario.connections ?? options.connections;
     try {
+      const proxy = scenario.throughNginx ? await proxyFor(target, running) : undefined;
+      const load = {
+        baseUrl: proxy?.url ?? running.url,
+        scenario: name,
+        facts: running.facts,
+        requests: scenario.plan(running.facts),
+        connections,
+      };
       if (step.half === 1 && options.warmupSec > 0) {
         await autocannonTool.run({ ...load, durationSec: options.warmupSec });
         await calm(running, target, `the ${name} warm-up`);
@@ -355,8 +410,13 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
         return;
       }
       const both = addHalves(firstHalves.get(key)!, measured);
-      if (both.requests === 0) noAnswer(key, round, options.connections, halfSec);
-      runs.push({ ...measuredRun(both, halfSec, { round, target: target.id, scenario: name }) });
+      if (both.requests === 0) noAnswer(key, round, connections, halfSec);
+      runs.push({
+        ...measuredRun(both, halfSec, { round, target: target.id, scenario: name }),
+        ...(scenario.connections ? { connections } : {}),
+        ...(proxy ? { via: proxy.via } : {}),
+      });
+      if (proxy) await stopProxy(target.id, `${key} (round ${round})`);
     } catch (error) {
       firstHalves.set(key, null);
       failures.push({ id: target.id, reason: `${name}, round ${round}: ${(error as Error).message}` });
@@ -412,6 +472,7 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
         if (finishes) done++;
       }
     } finally {
+      for (const id of [...proxies.keys()]) await stopProxy(id, `${id} (round ${round})`);
       for (const [id, server] of live) {
         startups.set(id, server.startup());
         live.delete(id);

@@ -24,6 +24,15 @@ vi.mock("k6/metrics", () => ({
   },
 }));
 
+const script = "../k6/tour.ts";
+const facts = { rows: 100, deepStart: 90, deepCursor: null, ids: ["a", "b", "c"] };
+interface K6Script {
+  options: { scenarios: Record<string, unknown>; thresholds: object };
+  setup: () => { requests: unknown[] };
+  default: (data: { requests: unknown[] }) => void;
+  handleSummary: (data: unknown) => Record<string, string>;
+}
+
 describe("the k6 load script (k6/tour.ts)", () => {
   it("cycles through the scenario's planned requests and reports in the tour's shape", async () => {
     const summaryPath = "/tmp/k6-summary.json";
@@ -32,16 +41,10 @@ describe("the k6 load script (k6/tour.ts)", () => {
       SCENARIO: "mixed",
       VUS: "7",
       DURATION: "3s",
-      FACTS: JSON.stringify({ rows: 100, deepStart: 90, deepCursor: null, ids: ["a", "b", "c"] }),
+      FACTS: JSON.stringify(facts),
       SUMMARY_PATH: summaryPath,
     });
-    const script = "../k6/tour.ts";
-    const k6 = (await import(/* @vite-ignore */ script)) as {
-      options: { scenarios: Record<string, unknown>; thresholds: object };
-      setup: () => { requests: unknown[] };
-      default: (data: { requests: unknown[] }) => void;
-      handleSummary: (data: unknown) => Record<string, string>;
-    };
+    const k6 = (await import(/* @vite-ignore */ script)) as K6Script;
     expect(k6.options.scenarios).toEqual({ mixed: { executor: "constant-vus", vus: 7, duration: "3s" } });
     expect(Object.keys(k6.options.thresholds)).toEqual(["http_req_failed", "http_req_duration"]);
 
@@ -76,5 +79,23 @@ describe("the k6 load script (k6/tour.ts)", () => {
       non2xx: 30,
     });
     expect(out["stdout"]).toContain("mixed: 100 req/s");
+  });
+
+  it("runs list-c1000 with its own 1,000 connections, against nginx's port unless told otherwise", async () => {
+    vi.resetModules();
+    sent.length = 0;
+    vi.stubGlobal("__ENV", { SCENARIO: "list-c1000", DURATION: "3s", FACTS: JSON.stringify(facts) });
+    const k6 = (await import(/* @vite-ignore */ script)) as K6Script;
+    expect(k6.options.scenarios).toEqual({
+      "list-c1000": { executor: "constant-vus", vus: 1_000, duration: "3s" },
+    });
+    k6.default(k6.setup());
+    expect(sent.map((r) => `${r.method} ${r.url}`)).toEqual(["GET http://127.0.0.1:8888/todo"]);
+
+    vi.resetModules();
+    vi.stubGlobal("__ENV", { SCENARIO: "list-c1000", VUS: "50", BASE_URL: "http://127.0.0.1:9" });
+    expect(((await import(/* @vite-ignore */ script)) as K6Script).options.scenarios).toEqual({
+      "list-c1000": { executor: "constant-vus", vus: 50, duration: "10s" },
+    });
   });
 });

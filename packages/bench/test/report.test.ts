@@ -435,6 +435,7 @@ describe("the scenarios", () => {
       ["list-deep-offset", 3],
       ["list-deep-keyset", 4],
       ["list-during-exports", 7],
+      ["list-c1000", 5],
       ["mixed", 2],
       ["create", 2],
     ]);

@@ -4,10 +4,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { SPARE_FILES } from "../open-files.js";
 import type { Measurement } from "../scenarios.js";
 import type { LoadRun, LoadTool } from "./tool.js";
 
 const script = fileURLToPath(new URL("../../lua/plan.lua", import.meta.url));
+
+/**
+ * Runs a program with its soft open-file limit raised to at least $1, when it is lower: wrk opens one
+ * socket per connection, and a shell's usual 1,024 would fail its sockets at 1,000 connections.
+ */
+const WITH_FILES =
+  'need=$1; shift; soft=$(ulimit -Sn); if [ "$soft" != unlimited ] && [ "$soft" -lt "$need" ]; then ' +
+  'ulimit -Sn "$need" 2>/dev/null || exit 111; fi; exec "$@"';
+const CANNOT_RAISE = 111;
 
 interface WrkSummary {
   requests: number;
@@ -44,9 +54,11 @@ export function createWrkTool(version: string): LoadTool {
         );
         writeFileSync(plan, lines.join("\n") + "\n");
         const threads = Math.min(2, load.connections);
+        const files = load.connections + SPARE_FILES;
         const { stdout } = await promisify(execFile)(
-          "wrk",
+          "sh",
           [
+            ...["-c", WITH_FILES, "sh", String(files), "wrk"],
             `-t${threads}`,
             `-c${load.connections}`,
             `-d${load.durationSec}s`,
@@ -61,7 +73,12 @@ export function createWrkTool(version: string): LoadTool {
             ...(load.ratePerSec ? [String((1000 * load.connections) / load.ratePerSec)] : []),
           ],
           { timeout: (load.durationSec + 30) * 1000 },
-        );
+        ).catch((error: { code?: number }) => {
+          if (error.code !== CANNOT_RAISE) throw error;
+          throw new Error(
+            `wrk needs ${files} open files for ${load.connections} connections, above this machine's ulimit -Hn`,
+          );
+        });
         const line = stdout.split("\n").find((l) => l.startsWith('{"requests"'));
         if (!line) throw new Error(`wrk printed no summary:\n${stdout}`);
         const s = JSON.parse(line) as WrkSummary;
