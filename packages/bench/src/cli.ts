@@ -16,6 +16,7 @@ import { readResults } from "./results.js";
 import { SCENARIO_NAMES, type ScenarioName } from "./scenarios.js";
 import { type TourMongo, describeStore, startTourMongo } from "./store.js";
 import { textTable } from "./table.js";
+import { chainText } from "./article.js";
 import { packageDir, repoRoot, stageNames } from "./targets.js";
 import { TOOL_NAMES, type ToolName, pickTool } from "./tools/index.js";
 import { runTour } from "./tour.js";
@@ -156,7 +157,7 @@ const file = join(resultsDir, `tour-${results.date.replace(/[:.]/g, "-")}.json`)
 writeFileSync(file, json);
 writeFileSync(join(resultsDir, "latest.json"), json);
 
-console.log(`\n${textTable(results)}\n`);
+console.log(`\n${textTable(results)}\n\n${chainText(results)}\n`);
 const m = results.machine;
 const viaNginx = results.runs.find((r) => r.via);
 const throughNginx = viaNginx && `${viaNginx.scenario}: ${viaNginx.connections} through ${viaNginx.via}`;

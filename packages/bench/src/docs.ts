@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatSeconds } from "@zero-to-one/server-kit";
+import { chainMarkdown } from "./article.js";
 import { renderChart } from "./chart.js";
 import { prettyJson } from "./json.js";
 import { fillMarkersIn, replaceMarkers } from "./markers.js";
@@ -184,6 +185,17 @@ ${markdownTable(r, plainRows(r.summary))}
       : "This run has no measurement of the tool's ceiling (see *How it was measured*), so no row is marked."
   }
 
+## The article's steps, side by side
+
+The article measured each of its steps with \`wrk -t 12 -d 5s\` on a machine it does not describe, in
+2017. Its req/s and ours cannot be compared; the ratio of each step to the step before can. Each of
+our rows takes the same step: the Flask rows (the article's own stack, run here) take the one step
+that has no Node counterpart, and from nginx on the article and our \`list-c1000\` rows use 1,000
+connections through nginx. Errors are socket errors and timeouts as the load tool counts them, non-2xx the answers outside
+2xx. The article's async workers were meinheld's, which Debian does not package; ours are gevent's.
+
+${chainMarkdown(r)}
+
 ## GET /todo while exports run (stage 07)
 
 ${
@@ -219,7 +231,7 @@ servers did. autocannon reports impossible latencies for such servers, so the Fl
 only with \`--tool wrk\` or k6; \`--no-flask\` leaves them out.
 ${r.targets.some((t) => t.id.startsWith("flask")) ? "" : "\nThis run has no Flask rows (see *Left out of this run* below).\n"}
 For comparison, the article measured 43 requests per second for its first page of ten on MongoDB without
-an index, 298 with the index, 863 with 9 gunicorn workers and 1,129 with meinheld workers, on its
+an index, 298 with the index, 863 with 9 gunicorn workers and 1,128 with meinheld workers, on its
 own machine in 2017.
 
 ## The scenarios

@@ -127,7 +127,7 @@ export function exportCells(results: Pick<TourResults, "targets">, row: SummaryR
   ];
 }
 
-function plainText(headers: string[], body: string[][], isNumeric: (column: number) => boolean) {
+export function plainText(headers: string[], body: string[][], isNumeric: (column: number) => boolean) {
   const widths = headers.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   const format = (row: string[]) =>
     row
@@ -140,6 +140,13 @@ function plainText(headers: string[], body: string[][], isNumeric: (column: numb
     lines.push(format(row));
   });
   return lines.join("\n");
+}
+
+/** A table in Markdown, numeric columns aligned right. */
+export function markdownText(headers: string[], body: string[][], isNumeric: (column: number) => boolean) {
+  const line = (row: string[]) => `| ${row.join(" | ")} |`;
+  const align = headers.map((_, i) => (isNumeric(i) ? "---:" : "---"));
+  return [line(headers), line(align), ...body.map(line)].join("\n");
 }
 
 /** The line above every table with stages 03+ in it: which store they ran on, so no reader guesses. */
