@@ -12,6 +12,16 @@ export function abba<T>(items: readonly T[]): { item: T; half: 1 | 2 }[] {
   ];
 }
 
+/**
+ * Every window of `rounds` rounds over the same items, each round in ABBA halves and every other
+ * round reversed, so no item always opens and closes a pass.
+ */
+export function roundsInHalves<T>(items: readonly T[], rounds: number) {
+  return Array.from({ length: rounds }, (_, i) => i + 1).flatMap((round) =>
+    abba(round % 2 === 0 ? [...items].reverse() : items).map((window) => ({ round, ...window })),
+  );
+}
+
 /** The seconds of each half: load tools count whole seconds, so a half is never shorter than one. */
 export const halfSecOf = (durationSec: number) => Math.max(1, Math.ceil(durationSec / 2));
 

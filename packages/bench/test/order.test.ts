@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { abba, halfSecOf, roundPlan } from "../src/order.js";
+import { abba, halfSecOf, roundPlan, roundsInHalves } from "../src/order.js";
 import type { ScenarioName } from "../src/scenarios.js";
 
 const target = (id: string, scenarios: ScenarioName[]) => ({ id, scenarios });
@@ -26,6 +26,24 @@ describe("the order of a round", () => {
       "A2",
     ]);
     expect(abba([])).toEqual([]);
+  });
+
+  it("reverses every other round of ABBA halves, so no item always opens and closes a pass", () => {
+    const windows = roundsInHalves(["A", "B"], 3).map(({ round, item, half }) => `${round}:${item}${half}`);
+    expect(windows).toEqual([
+      "1:A1",
+      "1:B1",
+      "1:B2",
+      "1:A2",
+      "2:B1",
+      "2:A1",
+      "2:A2",
+      "2:B2",
+      "3:A1",
+      "3:B1",
+      "3:B2",
+      "3:A2",
+    ]);
   });
 
   it("takes each scenario in turn and alternates the servers that run it, reversed every other round", () => {

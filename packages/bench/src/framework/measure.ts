@@ -1,27 +1,20 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createProgress } from "@zero-to-one/server-kit";
 import { startServer } from "@zero-to-one/test-kit";
 import { cpuSecondsOf, hasProc, ticksPerSec } from "../cpu.js";
-import { abba, halfSecOf } from "../order.js";
-import { type Machine, addHalves, machineFacts, round2 } from "../results.js";
+import { type HalvesOptions, type HalvesRecord, measureInHalves, startRecord } from "../halves.js";
+import { addHalves } from "../results.js";
 import type { Measurement } from "../scenarios.js";
 import { settle } from "../settle.js";
 import { type Skipped, discoverStages, launch, packageDir, redisProblem } from "../targets.js";
 import { autocannonTool } from "../tools/autocannon.js";
-import type { LoadTool } from "../tools/index.js";
 import { type FrameworkRow, ROWS, type RowId } from "./rows.js";
 
-export interface FrameworkOptions {
-  tool: LoadTool;
-  durationSec: number;
-  warmupSec: number;
-  connections: number;
-  rounds: number;
+export interface FrameworkOptions extends HalvesOptions {
   /** Todos seeded into stage 06 (its first page is ten of them whatever the number). */
   rows: number;
-  log: (line: string) => void;
 }
 
 /** One row in one round: its two halves added up, with the server's CPU time over both. */
@@ -45,20 +38,8 @@ export interface RowStart {
   note?: string;
 }
 
-export interface FrameworkMeasurement {
-  date: string;
-  wallSec: number;
-  machine: Machine;
-  tool: { name: string; version: string };
-  settings: {
-    durationSec: number;
-    halfSec: number;
-    warmupSec: number;
-    connections: number;
-    rounds: number;
-    rows: number;
-    order: "abba-halves";
-  };
+export interface FrameworkMeasurement extends HalvesRecord {
+  settings: HalvesRecord["settings"] & { rows: number };
   /** Where the CPU times come from; null on a system without /proc. */
   cpu: { from: "/proc/<pid>/stat utime + stime"; ticksPerSec: number } | null;
   starts: RowStart[];
@@ -118,10 +99,8 @@ async function cacheCheck(url: string) {
  * server's processes from /proc before and after each half. Every server runs until the end.
  */
 export async function measureFramework(options: FrameworkOptions): Promise<FrameworkMeasurement> {
-  const started = new Date();
-  const loadAtStart = round2(loadavg()[0] ?? 0);
   const { log, tool } = options;
-  const halfSec = halfSecOf(options.durationSec);
+  const { halfSec, done } = startRecord(options);
   const ticks = ticksPerSec();
   const withCpu = hasProc();
   if (!withCpu) log("no /proc on this system: the table has req/s only, no CPU time per request");
@@ -191,62 +170,46 @@ export async function measureFramework(options: FrameworkOptions): Promise<Frame
     }
     starts.sort((a, b) => a.id.localeCompare(b.id));
 
-    const runs: FrameworkRun[] = [];
-    const firstHalves = new Map<RowId, { measured: Measurement; cpuSec?: number }>();
     const progress = createProgress("framework", live.size * options.rounds * 2);
-    let done = 0;
-    for (let round = 1; round <= options.rounds; round++) {
-      const measured = ROWS.filter((row) => live.has(row.id));
-      const order = round % 2 === 0 ? measured.reverse() : measured;
-      for (const { item: row, half } of abba(order)) {
-        const server = live.get(row.id);
-        progress.update(done++, `round ${round}/${options.rounds} · ${row.id} · half ${half}`);
-        if (!server) continue; // broke in an earlier half
-        try {
-          const before = withCpu ? cpuSecondsOf(server.pid, ticks) : undefined;
-          const result = await tool.run(load(row, server.url, halfSec));
-          const after = withCpu ? cpuSecondsOf(server.pid, ticks) : undefined;
-          await settle(server.url, row.path);
-          if (result.requests === 0) throw new Error(`no answer within ${halfSec} s`);
-          const cpuSec = before !== undefined && after !== undefined ? after - before : undefined;
-          if (half === 1) {
-            firstHalves.set(row.id, { measured: result, ...(cpuSec === undefined ? {} : { cpuSec }) });
-            continue;
-          }
-          const first = firstHalves.get(row.id)!;
-          const both = addHalves(first.measured, result);
-          const cpu = first.cpuSec !== undefined && cpuSec !== undefined ? first.cpuSec + cpuSec : undefined;
-          runs.push({
-            round,
-            row: row.id,
-            ...both,
-            ...(cpu === undefined ? {} : { cpuSec: cpu, cpuUsPerRequest: (cpu * 1e6) / both.requests }),
-          });
-        } catch (error) {
-          const reason = `round ${round}, half ${half}: ${(error as Error).message.split("\n")[0]}`;
-          failures.push({ id: row.id, reason });
-          log(`failed ${row.id} (${row.label}) ${reason}`);
-          live.delete(row.id);
-          await server.stop().catch(() => {});
-        }
-      }
-    }
-    progress.finish();
-
-    return {
-      date: started.toISOString(),
-      wallSec: Math.round((Date.now() - started.getTime()) / 1000),
-      machine: machineFacts(loadAtStart),
-      tool: { name: tool.name, version: tool.version },
-      settings: {
-        durationSec: options.durationSec,
-        halfSec,
-        warmupSec: options.warmupSec,
-        connections: options.connections,
-        rounds: options.rounds,
-        rows: options.rows,
-        order: "abba-halves",
+    const measured = await measureInHalves({
+      items: ROWS.filter((row) => live.has(row.id)),
+      rounds: options.rounds,
+      idOf: (row) => row.id,
+      progress: (count, what) => progress.update(count, what),
+      measure: async (row) => {
+        const server = live.get(row.id)!;
+        const before = withCpu ? cpuSecondsOf(server.pid, ticks) : undefined;
+        const result = await tool.run(load(row, server.url, halfSec));
+        const after = withCpu ? cpuSecondsOf(server.pid, ticks) : undefined;
+        await settle(server.url, row.path);
+        if (result.requests === 0) throw new Error(`no answer within ${halfSec} s`);
+        return { result, cpuSec: before !== undefined && after !== undefined ? after - before : undefined };
       },
+      onFailure: async (row, reason) => {
+        log(`failed ${row.id} (${row.label}) ${reason}`);
+        const server = live.get(row.id);
+        live.delete(row.id);
+        await server?.stop().catch(() => {});
+      },
+    });
+    progress.finish();
+    failures.push(...measured.failures);
+    const runs = measured.pairs.map(({ round, item: row, halves: [first, second] }): FrameworkRun => {
+      const both = addHalves(first.result, second.result);
+      const cpu =
+        first.cpuSec !== undefined && second.cpuSec !== undefined ? first.cpuSec + second.cpuSec : undefined;
+      return {
+        round,
+        row: row.id,
+        ...both,
+        ...(cpu === undefined ? {} : { cpuSec: cpu, cpuUsPerRequest: (cpu * 1e6) / both.requests }),
+      };
+    });
+
+    const { settings, ...rest } = done();
+    return {
+      ...rest,
+      settings: { ...settings, rows: options.rows },
       cpu: withCpu ? { from: "/proc/<pid>/stat utime + stime", ticksPerSec: ticks } : null,
       starts,
       failures,
