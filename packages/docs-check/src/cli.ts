@@ -23,7 +23,9 @@ try {
 }
 const { failures, counts } = report;
 for (const failure of failures) console.log(formatFailure(failure));
-const checked = `${counts.quotes} quotes and the article's numbers in ${counts.documents} files, ${counts.tables} file tables`;
+const checked =
+  `${counts.quotes} quotes, the article's numbers and ${counts.numbers} measured numbers in ${counts.documents} files, ` +
+  `${counts.tables} file tables, ${counts.recordings} recordings`;
 if (failures.length === 0) {
   console.log(`docs:check: ok (${checked})`);
 } else {
@@ -31,7 +33,8 @@ if (failures.length === 0) {
   if (by("table") > 0) console.log(`rule: ${LESSON_RULE}`);
   console.log(
     `docs:check: ${failures.length} failure${failures.length === 1 ? "" : "s"} ` +
-      `(quotes ${by("quote")}, tables ${by("table")}, article numbers ${by("article")}; checked ${checked})`,
+      `(quotes ${by("quote")}, tables ${by("table")}, article numbers ${by("article")}, ` +
+      `recordings ${by("record")}, measured numbers ${by("measured")}; checked ${checked})`,
   );
   process.exitCode = 1;
 }

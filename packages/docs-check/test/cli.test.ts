@@ -19,7 +19,7 @@ describe("npm run docs:check", () => {
     expect(lines.at(-1)).toMatch(
       failures.length === 0 ? /^docs:check: ok \(/ : /^docs:check: \d+ failures? \(/,
     );
-    const listed = lines.filter((line) => /^[\w./-]+\.md:\d+: /.test(line));
+    const listed = lines.filter((line) => /^[\w./-]+\.(?:md|txt):\d+: /.test(line));
     expect(listed).toHaveLength(failures.length);
     expect(run.status).toBe(failures.length === 0 ? 0 : 1);
     // it runs in a before-stop hook: seconds, not a build

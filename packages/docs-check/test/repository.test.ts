@@ -3,12 +3,17 @@ import { describe, expect, it } from "vitest";
 import { checkArticleNumbers } from "../src/article-numbers.js";
 import { LESSON_RULE } from "../src/changes.js";
 import { formatFailure } from "../src/failure.js";
+import { checkMeasured } from "../src/measured.js";
 import { checkQuotes } from "../src/quotes.js";
+import { RECIPES } from "../src/recipes.js";
+import { checkRecordings, checkRecordMarkers } from "../src/record-markers.js";
+import { readRecordings } from "../src/recordings.js";
 import { documents } from "../src/repository.js";
 import { checkTables } from "../src/tables.js";
 
 const root = new URL("../../..", import.meta.url).pathname;
 const docs = documents(root);
+const recordings = readRecordings(root);
 
 describe("the repository's docs", () => {
   it("quote the code as it is", () => {
@@ -25,5 +30,23 @@ describe("the repository's docs", () => {
 
   it("quote the article's numbers by their whole part", () => {
     expect(checkArticleNumbers(root, docs).map(formatFailure)).toEqual([]);
+  });
+});
+
+describe("the repository's recordings", () => {
+  it("were made by their recipes as the recipes are now, and not edited since", () => {
+    expect(recordings.size).toBeGreaterThan(0);
+    expect(checkRecordings(recordings, RECIPES).map(formatFailure)).toEqual([]);
+  });
+});
+
+// one test per document, so that a failure names the chapter that states a number no program wrote
+describe.each(docs)("%s", (doc) => {
+  it("shows recorded output exactly as recorded", () => {
+    expect(checkRecordMarkers(root, [doc], recordings).failures.map(formatFailure)).toEqual([]);
+  });
+
+  it("states only measured numbers that a recording, the tour or the article holds", () => {
+    expect(checkMeasured(root, [doc], recordings, RECIPES).failures.map(formatFailure)).toEqual([]);
   });
 });
