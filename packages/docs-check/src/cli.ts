@@ -2,6 +2,7 @@
 /**
  * npm run docs:check: the docs against the code. One line per failure, then a summary; exits 1 on
  * any failure. Runs from source with tsx, no build needed.
+ * With --commands [FILE | FILE:LINE …]: builds, then runs the docs' shell blocks (minutes).
  */
 import { LESSON_RULE } from "./changes.js";
 import { checkRepository } from "./check.js";
@@ -12,6 +13,16 @@ const root = new URL("../../..", import.meta.url).pathname;
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   if (error.code !== "EPIPE") throw error;
 });
+
+if (process.argv.includes("--commands")) {
+  const { runCommands } = await import("./commands-cli.js");
+  process.exit(
+    await runCommands(
+      root,
+      process.argv.slice(2).filter((arg) => arg !== "--commands"),
+    ),
+  );
+}
 
 let report;
 try {
@@ -25,7 +36,7 @@ const { failures, counts } = report;
 for (const failure of failures) console.log(formatFailure(failure));
 const checked =
   `${counts.quotes} quotes, the article's numbers and ${counts.numbers} measured numbers in ${counts.documents} files, ` +
-  `${counts.tables} file tables, ${counts.recordings} recordings`;
+  `${counts.tables} file tables, ${counts.recordings} recordings, ${counts.shellBlocks} shell blocks' annotations`;
 if (failures.length === 0) {
   console.log(`docs:check: ok (${checked})`);
 } else {
@@ -34,7 +45,8 @@ if (failures.length === 0) {
   console.log(
     `docs:check: ${failures.length} failure${failures.length === 1 ? "" : "s"} ` +
       `(quotes ${by("quote")}, tables ${by("table")}, article numbers ${by("article")}, ` +
-      `recordings ${by("record")}, measured numbers ${by("measured")}; checked ${checked})`,
+      `recordings ${by("record")}, measured numbers ${by("measured")}, shell blocks ${by("command")}; ` +
+      `checked ${checked})`,
   );
   process.exitCode = 1;
 }
