@@ -147,6 +147,7 @@ export function chainText(results: Pick<TourResults, "targets" | "summary">): st
     CHAIN_HEADERS,
     lines.map(chainCells),
     numericColumn,
+    false,
   )}`;
 }
 

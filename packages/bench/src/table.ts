@@ -127,7 +127,13 @@ export function exportCells(results: Pick<TourResults, "targets">, row: SummaryR
   ];
 }
 
-export function plainText(headers: string[], body: string[][], isNumeric: (column: number) => boolean) {
+/** A table for the terminal; a blank line between groups of rows whose first cell differs, if `grouped`. */
+export function plainText(
+  headers: string[],
+  body: string[][],
+  isNumeric: (column: number) => boolean,
+  grouped = true,
+) {
   const widths = headers.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   const format = (row: string[]) =>
     row
@@ -136,7 +142,7 @@ export function plainText(headers: string[], body: string[][], isNumeric: (colum
       .trimEnd();
   const lines = [format(headers), widths.map((w) => "─".repeat(w)).join("  ")];
   body.forEach((row, i) => {
-    if (i > 0 && row[0] !== body[i - 1]![0]) lines.push("");
+    if (grouped && i > 0 && row[0] !== body[i - 1]![0]) lines.push("");
     lines.push(format(row));
   });
   return lines.join("\n");

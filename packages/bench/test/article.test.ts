@@ -66,6 +66,8 @@ describe("the article's steps beside ours", () => {
       /nginx in front, 1,000 connections\s+892 \(333 errors, 289 non-2xx\)\s+0\.79×\s+05-cluster, list-c1000\s+9,000 \(12 errors, 0 non-2xx\)\s+0\.60×/,
     );
     expect(chainMarkdown(all).split("\n")).toHaveLength(2 + ARTICLE_CHAIN.length);
+    // a title, the header, its rule and one line per step: no blank lines between the steps
+    expect(text.split("\n")).toHaveLength(3 + ARTICLE_CHAIN.length);
   });
 
   it("says which rows this run did not measure instead of leaving a gap or a zero", () => {
