@@ -144,24 +144,31 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
+/** Processes that only start another: bash and sh running a command line, npm, `npm run stage`'s script. */
+const WRAPPER = /^(?:\S*\/)?(?:ba)?sh -c |^npm\b|^(?:\S*\/)?node \S*(?:npm-cli\.js|scripts\/stage\.mjs)\b/;
+
 /**
- * The process that does the work: from the started shell down the chain of only children (bash →
- * npm → sh → node), the last one. A cluster's primary has several children and is where it stops.
+ * The process that does the work: from the started shell down through the wrappers (bash → npm →
+ * sh → node), the first that is not one: the server, a cluster's primary, nginx's master.
  */
 function worker(pid: number): number {
-  let rows: number[][];
+  let rows: { pid: number; parent: number; args: string }[];
   try {
-    rows = execFileSync("ps", ["-A", "-o", "pid=,ppid="], { encoding: "utf8" })
+    rows = execFileSync("ps", ["-A", "-o", "pid=,ppid=,args="], { encoding: "utf8" })
       .trim()
       .split("\n")
-      .map((row) => row.trim().split(/\s+/).map(Number));
+      .map((row) => {
+        const [, id = "", parent = "", args = ""] = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(row) ?? [];
+        return { pid: Number(id), parent: Number(parent), args };
+      });
   } catch {
     return pid;
   }
   for (;;) {
-    const children = rows.filter(([, parent]) => parent === pid);
-    if (children.length !== 1) return pid;
-    pid = children[0]![0]!;
+    const self = rows.find((row) => row.pid === pid);
+    const children = rows.filter((row) => row.parent === pid);
+    if (!self || !WRAPPER.test(self.args) || children.length !== 1) return pid;
+    pid = children[0]!.pid;
   }
 }
 
@@ -189,5 +196,5 @@ export async function stopBackground(background: Background, timeoutMs: number):
   if (result.signal === "SIGTERM" && stoppedByUs && !ours) return undefined;
   return stoppedByUs
     ? `exited ${result.signal ?? result.code} on SIGTERM, not 0`
-    : `exited ${result.signal ?? result.code} on its own`;
+    : `exited ${result.signal ?? result.code} before the end of the block, not 0`;
 }

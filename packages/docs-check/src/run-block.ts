@@ -125,6 +125,8 @@ class BlockRun {
   failures: Failure[] = [];
   notes: string[] = [];
   private outputs: string[] = [];
+  /** Whether a line sent a signal itself (`kill -TERM $primary`): what it stopped gets time to exit. */
+  private signalled = false;
   private backgrounds: Background[] = [];
 
   constructor(
@@ -239,6 +241,7 @@ class BlockRun {
             );
             return false;
           }
+          if (programs(part.command).includes("kill")) this.signalled = true;
           const finished = await runToEnd(
             rewrite(part.command, this.session),
             this.place(state),
@@ -327,6 +330,10 @@ class BlockRun {
   }
 
   private async stop(backgrounds: Background[]) {
+    if (this.signalled) {
+      const grace = new Promise((resolve) => setTimeout(resolve, 5_000).unref());
+      await Promise.race([Promise.all(backgrounds.map((background) => background.exited)), grace]);
+    }
     for (const background of backgrounds.reverse()) {
       const problem = await stopBackground(background, this.options.stopTimeoutMs ?? 30_000);
       if (problem) this.fail(background.line, `\`${background.command}\` ${problem}`, background.output());
