@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, symlinkSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -204,6 +204,7 @@ describe("running a block", { timeout: 60_000 }, () => {
     const result = await runBlock(root, blocks[0]!, { ...FAST, env: { ...process.env, PATH: bin } });
     expect(result).toEqual({ skipped: "skipped: docs/01.md:1 needs httpie", failures: [], notes: [] });
     expect(existsSync(join(root, "ran"))).toBe(false);
+    rmSync(bin, { recursive: true, force: true });
   });
 
   it("never runs a block marked docs:skip, and says why", async () => {
