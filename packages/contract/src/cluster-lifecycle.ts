@@ -176,6 +176,19 @@ export function describeClusterLifecycle({ startCluster, freshDbPath }: ClusterL
       expect(await cluster.stop()).toBe(0);
     });
 
+    it("SIGTERM during a rolling restart stops the worker that is still starting and exits 0", async () => {
+      const cluster = track(await startCluster({ DB_PATH: freshDbPath() }));
+      cluster.child.kill("SIGHUP");
+      await waitFor(() => cluster.output().includes("SIGHUP: rolling restart"), {
+        what: "the rolling restart",
+        output: cluster.output,
+      });
+      // the new worker is forked but has not listened yet: it has nothing to drain
+      cluster.child.kill("SIGTERM");
+      expect(await exitCode(cluster.child, 30_000)).toBe(0);
+      expect(cluster.output()).toMatch(/all workers stopped; exiting/);
+    });
+
     it("SIGTERM under load lets in-flight requests finish, keeps every acknowledged write, exits 0", async () => {
       const dbPath = freshDbPath();
       const cluster = track(await startCluster({ DB_PATH: dbPath }));

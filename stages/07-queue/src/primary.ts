@@ -43,6 +43,10 @@ export function runPrimary({
   const name = (worker: Worker) => `worker ${worker.id} (pid ${worker.process.pid})`;
   const alive = () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
 
+  // a worker stopped before it listened had no requests to drain: its SIGTERM death is no error
+  const listened = new WeakSet<Worker>();
+  cluster.on("listening", (worker) => listened.add(worker));
+
   const fork = (): Worker => {
     const worker = cluster.fork();
     forkedAt.set(worker, Date.now());
@@ -91,8 +95,9 @@ export function runPrimary({
     const uptimeMs = Date.now() - (forkedAt.get(worker) ?? Date.now());
     forkedAt.delete(worker);
     if (stopping) {
-      if (code !== 0) stoppedCleanly = false;
-      log(`${name(worker)} ${how(code, signal)}`);
+      const unstarted = signal === "SIGTERM" && !listened.has(worker);
+      if (code !== 0 && !unstarted) stoppedCleanly = false;
+      log(`${name(worker)} ${how(code, signal)}${unstarted ? " before it listened: nothing to drain" : ""}`);
       if (alive().length === 0) finishStop();
       return;
     }
