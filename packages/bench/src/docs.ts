@@ -150,6 +150,7 @@ ${(scenarioNamed("list-during-exports")?.exports?.ratePerSec ?? 0).toLocaleStrin
 Every stage of zero-to-one, measured on the same machine, on the same data, in one run, next to two
 raw \`node:http\` servers that mark the ceiling of the machine. One command produces this page:
 
+<!-- docs:run help="npm run tour" because="a tour takes minutes and measures: the test checks that the tour takes these options" -->
 \`\`\`sh
 npm run tour
 \`\`\`
@@ -283,8 +284,9 @@ ${failures}
 
 ## Running it yourself
 
+<!-- docs:run help="npm run tour" because="a tour takes minutes and measures: the test checks that the tour takes these options" -->
 \`\`\`sh
-npm run tour                                   # every built stage, ${DEFAULTS.rounds} rounds, ${DEFAULTS.durationSec} s per scenario (about 15 min on 2 cores)
+npm run tour                                   # every built stage, ${DEFAULTS.rounds} rounds, ${DEFAULTS.durationSec} s per scenario (this run: ${formatSeconds(r.wallSec)})
 npm run tour -- --stages 03,04 --scenarios list-deep-offset,list-deep-keyset
 npm run tour -- --stages 07 --scenarios list-during-exports   # GET /todo while exports run
 npm run tour -- --tool wrk --stages 05,06 --scenarios list,list-c1000   # the article's 1,000 connections through nginx
