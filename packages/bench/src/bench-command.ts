@@ -33,6 +33,10 @@ export interface BenchCommand<R extends { date: string; failures: Skipped[] }, K
   defaults?: Partial<Settings>;
   /** wrk when installed, unless --tool says otherwise: the command needs a steady rate. */
   wrkFirst?: boolean;
+  /** The one tool the command measures with: it takes no --tool. */
+  tool?: LoadTool;
+  /** How the failures list names what failed (its id by default). */
+  failed?: (id: string) => string;
   /** What --docs writes, for the line that says the docs were left alone. */
   docsNote: string;
   headline: (settings: Settings & Record<K, number>, tool: LoadTool) => string;
@@ -47,7 +51,8 @@ export interface BenchCommand<R extends { date: string; failures: Skipped[] }, K
 
 /**
  * The command line of the measurements beside the tour (bench:framework, bench:blocking,
- * bench:paging): the shared options, the load tool, the results files, the table, the docs.
+ * bench:paging, bench:stampede): the shared options, the load tool, the results files, the table,
+ * the docs. A measurement that throws ends the command with its message and exit code 1.
  *   NAME [--tool wrk|autocannon] [--duration SEC] [--warmup SEC] [--connections N] [--rounds N]
  *        [its own options] [--results-dir DIR] [--docs] [--docs-dir DIR]
  *   NAME --docs-from NAME.json [--docs-dir DIR]
@@ -59,8 +64,9 @@ export async function runBenchCommand<R extends { date: string; failures: Skippe
   const { name } = command;
   const own = Object.entries<OwnOption>(command.own);
   const ownUsage = own.map(([, o]) => `[--${o.flag} ${o.placeholder}]`).join(" ");
+  const toolUsage = command.tool ? "" : "[--tool wrk|autocannon] ";
   const usage =
-    `usage: ${name} [--tool wrk|autocannon] [--duration SEC] [--warmup SEC] [--connections N] [--rounds N]\n` +
+    `usage: ${name} ${toolUsage}[--duration SEC] [--warmup SEC] [--connections N] [--rounds N]\n` +
     `       ${" ".repeat(name.length)} ${ownUsage ? `${ownUsage} ` : ""}[--results-dir DIR] [--docs] [--docs-dir DIR]\n` +
     `       ${name} --docs-from ${name.toUpperCase()}.json [--docs-dir DIR]`;
   const fail = (message: string): never => {
@@ -80,7 +86,7 @@ export async function runBenchCommand<R extends { date: string; failures: Skippe
     values = parseArgs({
       args: argv,
       options: {
-        tool: { type: "string" },
+        ...(command.tool ? {} : { tool: { type: "string" as const } }),
         duration: { type: "string" },
         warmup: { type: "string" },
         connections: { type: "string" },
@@ -112,13 +118,15 @@ export async function runBenchCommand<R extends { date: string; failures: Skippe
     process.exit(0);
   }
 
-  const asked = text("tool") ?? (command.wrkFirst && wrkVersion() ? "wrk" : "autocannon");
-  if (asked !== "wrk" && asked !== "autocannon") fail(`--tool must be wrk or autocannon, not ${asked}`);
-  let tool: LoadTool | undefined;
-  try {
-    tool = pickTool(asked as "wrk" | "autocannon").tool;
-  } catch (error) {
-    fail((error as Error).message);
+  let tool = command.tool;
+  if (!tool) {
+    const asked = text("tool") ?? (command.wrkFirst && wrkVersion() ? "wrk" : "autocannon");
+    if (asked !== "wrk" && asked !== "autocannon") fail(`--tool must be wrk or autocannon, not ${asked}`);
+    try {
+      tool = pickTool(asked as "wrk" | "autocannon").tool;
+    } catch (error) {
+      fail((error as Error).message);
+    }
   }
   const defaults = { ...DEFAULTS, ...command.defaults };
   const settings = {
@@ -132,7 +140,13 @@ export async function runBenchCommand<R extends { date: string; failures: Skippe
   const toTerminal = process.stderr.isTTY;
   const log = (line: string) => process.stderr.write(toTerminal ? `\r\x1b[2K${line}\n` : `${line}\n`);
   log(command.headline(settings, tool!));
-  const results = await command.measure(settings, tool!, log);
+  let results: R;
+  try {
+    results = await command.measure(settings, tool!, log);
+  } catch (error) {
+    console.error(`${name}: ${(error as Error).message}`);
+    process.exit(1);
+  }
 
   const resultsDir = text("results-dir") ?? join(packageDir, "results");
   mkdirSync(resultsDir, { recursive: true });
@@ -145,7 +159,7 @@ export async function runBenchCommand<R extends { date: string; failures: Skippe
   console.log(`\n${command.table(results)}\n`);
   if (results.failures.length > 0) {
     console.error(`${results.failures.length} failure(s):`);
-    for (const f of results.failures) console.error(`  ${f.id}: ${f.reason}`);
+    for (const f of results.failures) console.error(`  ${command.failed?.(f.id) ?? f.id}: ${f.reason}`);
   }
   console.log(`results: ${shownPath(file)} (and ${shownPath(latest)})`);
   if (values["docs"]) {

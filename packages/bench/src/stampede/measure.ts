@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { createProgress } from "@zero-to-one/server-kit";
@@ -12,8 +12,8 @@ import {
   startServer,
   startTestRedis,
 } from "@zero-to-one/test-kit";
-import { abba, halfSecOf } from "../order.js";
-import { type Machine, machineFacts, round2 } from "../results.js";
+import { type HalvesOptions, type HalvesRecord, measureInHalves, startRecord } from "../halves.js";
+import { round2 } from "../results.js";
 import { settle } from "../settle.js";
 import { type Skipped, discoverStages } from "../targets.js";
 import { autocannonTool } from "../tools/autocannon.js";
@@ -37,16 +37,11 @@ const WATCH_EVERY_SEC = 0.01;
 /** Requests in flight within this long after an expiry are the ones a stampede can delay. */
 export const AROUND_MS = 25;
 
-export interface StampedeOptions {
-  durationSec: number;
-  warmupSec: number;
-  connections: number;
-  rounds: number;
+export interface StampedeOptions extends HalvesOptions {
   rows: number;
   workers: number;
   /** CACHE_FRESH_MS: how long each rebuilt first page stays fresh. */
   lifetimeMs: number;
-  log: (line: string) => void;
 }
 
 /** One part under one condition in one round: its two halves together. */
@@ -78,22 +73,12 @@ export interface ServerStart {
   startup: string;
 }
 
-export interface StampedeMeasurement {
-  date: string;
-  wallSec: number;
-  machine: Machine;
-  tool: { name: string; version: string };
-  settings: {
-    durationSec: number;
-    halfSec: number;
-    warmupSec: number;
-    connections: number;
-    rounds: number;
+export interface StampedeMeasurement extends HalvesRecord {
+  settings: HalvesRecord["settings"] & {
     rows: number;
     workers: number;
     lifetimeMs: number;
     aroundMs: number;
-    order: "abba-halves";
   };
   starts: ServerStart[];
   failures: Skipped[];
@@ -286,10 +271,8 @@ function combine(
  * while the load runs; the store reads come from each worker's /healthz counters.
  */
 export async function measureStampede(options: StampedeOptions): Promise<StampedeMeasurement> {
-  const started = new Date();
-  const loadAtStart = round2(loadavg()[0] ?? 0);
+  const { halfSec, done: record } = startRecord(options);
   const { log } = options;
-  const halfSec = halfSecOf(options.durationSec);
   const [stage] = discoverStages([6]).stages;
   if (!stage) throw new Error("stage 06 is not built (run npm run build)");
   if (spawnSync("redis-cli", ["--version"]).error) {
@@ -307,8 +290,82 @@ export async function measureStampede(options: StampedeOptions): Promise<Stamped
   };
   process.once("SIGINT", interrupt);
   const starts: ServerStart[] = [];
-  const failures: Skipped[] = [];
-  const runs: StampedeRun[] = [];
+
+  /** One start of stage 06 under `condition`: every part loaded for half the duration. */
+  const measureStart = async (condition: Condition, { round, half }: { round: number; half: 1 | 2 }) => {
+    const running = await startServer({
+      cwd: stage.dir,
+      env: {
+        ...env,
+        WORKERS: String(options.workers),
+        CACHE_PROTECTION: condition,
+        CACHE_FRESH_MS: String(options.lifetimeMs),
+      },
+      timeoutMs: 30_000,
+    });
+    server = running;
+    const halves = {} as Record<Part, Half>;
+    try {
+      const deadline = Date.now() + 30_000;
+      while (!/listening on/.test(running.output()) && Date.now() < deadline) await settleFor(50);
+      const startup =
+        running
+          .output()
+          .split("\n")
+          .find((l) => /listening on/.test(l)) ?? "";
+      starts.push({ condition, round, half, startup: startup.trim() });
+      if (options.warmupSec > 0) {
+        await autocannonTool.run({
+          baseUrl: running.url,
+          scenario: "list",
+          facts: { rows: options.rows, deepStart: 0, deepCursor: null, ids: [] },
+          requests: [{ method: "GET", path: "/todo" }],
+          connections: options.connections,
+          durationSec: options.warmupSec,
+        });
+        await settle(running.url, "/todo");
+      }
+      const unknown = randomUUID(); // new for every start: nothing remembered from before
+      const paths: Record<Part, string | (() => string)> = {
+        "expiring-page": "/todo",
+        "unknown-id": `/todo/${unknown}`,
+        "new-ids": () => `/todo/${randomUUID()}`,
+      };
+      for (const part of PARTS) {
+        const watcher = part === "expiring-page" ? watchExpiries(redis.url) : undefined;
+        try {
+          // a fresh copy as the load begins: every expiry counted is one that happened under load
+          if (part === "expiring-page") await (await fetch(`${running.url}/todo`)).arrayBuffer();
+          const before = await counters(running.url, options.workers);
+          const from = now();
+          const measured = await load(running.url, paths[part], {
+            seconds: halfSec,
+            connections: options.connections,
+            expected: part === "expiring-page" ? 200 : 404,
+          });
+          const to = now();
+          const after = await counters(running.url, options.workers);
+          halves[part] = {
+            ...measured,
+            storeReads: readsBetween(before, after, part === "expiring-page" ? "page" : "ids"),
+            expiryTimes: (watcher?.expiries(options.lifetimeMs) ?? []).filter((t) => t > from && t <= to),
+          };
+          if (measured.requests === 0) throw new Error(`${part}: no answer within ${halfSec} s`);
+        } finally {
+          watcher?.stop();
+        }
+        await settle(running.url, "/todo");
+      }
+    } catch (error) {
+      await running.stop();
+      server = undefined;
+      throw error;
+    }
+    const code = await running.stop();
+    server = undefined;
+    if (code !== 0) throw new Error(`exited with ${code} on SIGTERM`);
+    return halves;
+  };
 
   try {
     const seed = spawnSync(process.execPath, ["dist/seed.js", "--count", String(options.rows), "--reset"], {
@@ -320,107 +377,28 @@ export async function measureStampede(options: StampedeOptions): Promise<Stamped
     if (seed.status !== 0)
       throw new Error(`seeding stage 06 failed (${seed.status}):\n${seed.stdout}${seed.stderr}`);
 
-    const firstHalves = new Map<string, Half>();
     const progress = createProgress("stampede", options.rounds * 2 * CONDITIONS.length);
-    let done = 0;
-    for (let round = 1; round <= options.rounds; round++) {
-      const order = round % 2 === 0 ? [...CONDITIONS].reverse() : [...CONDITIONS];
-      for (const { item: condition, half } of abba(order)) {
-        progress.update(done++, `round ${round}/${options.rounds} · protection ${condition} · half ${half}`);
-        if (failures.some((f) => f.id === condition)) continue;
-        try {
-          server = await startServer({
-            cwd: stage.dir,
-            env: {
-              ...env,
-              WORKERS: String(options.workers),
-              CACHE_PROTECTION: condition,
-              CACHE_FRESH_MS: String(options.lifetimeMs),
-            },
-            timeoutMs: 30_000,
-          });
-          const deadline = Date.now() + 30_000;
-          while (!/listening on/.test(server.output()) && Date.now() < deadline) await settleFor(50);
-          const startup =
-            server
-              .output()
-              .split("\n")
-              .find((l) => /listening on/.test(l)) ?? "";
-          starts.push({ condition, round, half, startup: startup.trim() });
-          if (options.warmupSec > 0) {
-            await autocannonTool.run({
-              baseUrl: server.url,
-              scenario: "list",
-              facts: { rows: options.rows, deepStart: 0, deepCursor: null, ids: [] },
-              requests: [{ method: "GET", path: "/todo" }],
-              connections: options.connections,
-              durationSec: options.warmupSec,
-            });
-            await settle(server.url, "/todo");
-          }
-          const unknown = randomUUID(); // new for every start: nothing remembered from before
-          const paths: Record<Part, string | (() => string)> = {
-            "expiring-page": "/todo",
-            "unknown-id": `/todo/${unknown}`,
-            "new-ids": () => `/todo/${randomUUID()}`,
-          };
-          for (const part of PARTS) {
-            const watcher = part === "expiring-page" ? watchExpiries(redis.url) : undefined;
-            try {
-              // a fresh copy as the load begins: every expiry counted is one that happened under load
-              if (part === "expiring-page") await (await fetch(`${server.url}/todo`)).arrayBuffer();
-              const before = await counters(server.url, options.workers);
-              const from = now();
-              const measured = await load(server.url, paths[part], {
-                seconds: halfSec,
-                connections: options.connections,
-                expected: part === "expiring-page" ? 200 : 404,
-              });
-              const to = now();
-              const after = await counters(server.url, options.workers);
-              const thisHalf: Half = {
-                ...measured,
-                storeReads: readsBetween(before, after, part === "expiring-page" ? "page" : "ids"),
-                expiryTimes: (watcher?.expiries(options.lifetimeMs) ?? []).filter((t) => t > from && t <= to),
-              };
-              if (measured.requests === 0) throw new Error(`${part}: no answer within ${halfSec} s`);
-              const key = `${round}:${condition}:${part}`;
-              if (half === 1) firstHalves.set(key, thisHalf);
-              else runs.push(combine(firstHalves.get(key)!, thisHalf, { round, condition, part }));
-            } finally {
-              watcher?.stop();
-            }
-            await settle(server.url, "/todo");
-          }
-        } catch (error) {
-          const reason = `round ${round}, half ${half}: ${(error as Error).message.split("\n")[0]}`;
-          failures.push({ id: condition, reason });
-          log(`failed protection ${condition}: ${reason}`);
-        } finally {
-          const code = await server?.stop();
-          if (server && code !== 0)
-            failures.push({ id: condition, reason: `exited with ${code} on SIGTERM` });
-          server = undefined;
-        }
-      }
-    }
+    const { pairs, failures } = await measureInHalves({
+      items: CONDITIONS,
+      rounds: options.rounds,
+      idOf: (condition) => condition,
+      progress: (done, what) => progress.update(done, what),
+      onFailure: (condition, reason) => log(`failed protection ${condition}: ${reason}`),
+      measure: measureStart,
+    });
     progress.finish();
+    const runs = pairs.flatMap(({ round, item: condition, halves: [first, second] }) =>
+      PARTS.map((part) => combine(first[part], second[part], { round, condition, part })),
+    );
+    const { settings, ...rest } = record();
     return {
-      date: started.toISOString(),
-      wallSec: Math.round((Date.now() - started.getTime()) / 1000),
-      machine: machineFacts(loadAtStart),
-      tool: { name: autocannonTool.name, version: autocannonTool.version },
+      ...rest,
       settings: {
-        durationSec: options.durationSec,
-        halfSec,
-        warmupSec: options.warmupSec,
-        connections: options.connections,
-        rounds: options.rounds,
+        ...settings,
         rows: options.rows,
         workers: options.workers,
         lifetimeMs: options.lifetimeMs,
         aroundMs: AROUND_MS,
-        order: "abba-halves",
       },
       starts,
       failures,

@@ -1,7 +1,5 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { prettyJson } from "../json.js";
-import { fillMarkersIn, replaceMarkers } from "../markers.js";
+import { tableBlock, writeResultsDocs } from "../bench-command.js";
+import { replaceMarkers } from "../markers.js";
 import { median, round2 } from "../results.js";
 import { CONDITIONS, type Condition, PARTS, type Part, type StampedeMeasurement } from "./measure.js";
 
@@ -186,21 +184,17 @@ export function fillStampedeMarkers(
     text,
     {
       "stampede-table": () =>
-        `\n${stampedeMarkdownTable(results)}\n\n${stampedeNotes(results)
-          .map((note) => `- ${note}\n`)
-          .join("")}\n<sub>${measuredLine(results)}; \`docs/benchmarks/stampede.json\`.</sub>\n`,
+        tableBlock(
+          stampedeMarkdownTable(results),
+          stampedeNotes(results),
+          measuredLine(results),
+          "stampede.json",
+        ),
     },
     warn,
   );
 }
 
 /** Writes `benchmarks/stampede.json` and fills the stampede markers of every page in `docs`. */
-export function writeStampedeDocs(results: StampedeResults, docs: string): string[] {
-  mkdirSync(join(docs, "benchmarks"), { recursive: true });
-  const json = join(docs, "benchmarks", "stampede.json");
-  writeFileSync(json, prettyJson(results));
-  return [json, ...fillMarkersIn(docs, (text) => fillStampedeMarkers(text, results))];
-}
-
-export const readStampedeResults = (path: string) =>
-  JSON.parse(readFileSync(path, "utf8")) as StampedeResults;
+export const writeStampedeDocs = (results: StampedeResults, docs: string) =>
+  writeResultsDocs(docs, "stampede", results, (text) => fillStampedeMarkers(text, results));
