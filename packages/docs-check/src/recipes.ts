@@ -28,7 +28,11 @@ export interface Recipe {
 /** How a step reads in a recording: `stages/04-index$ npm run explain`, or `$ …` at the root. */
 export const stepLine = (step: Step) => `${step.in ?? ""}$ ${step.run}`;
 
-const script = (name: string) => `bash packages/docs-check/recipes/${name}.sh`;
+/** A recipe whose one step is its script, packages/docs-check/recipes/NAME.sh (sourcing lib.sh). */
+const scripted = (recipe: Omit<Recipe, "steps">): Recipe => ({
+  ...recipe,
+  steps: [{ run: `bash packages/docs-check/recipes/${recipe.name}.sh` }],
+});
 
 export const RECIPES: Recipe[] = [
   {
@@ -56,34 +60,31 @@ export const RECIPES: Recipe[] = [
     ],
     minutes: 1,
   },
-  {
+  scripted({
     name: "05-supervisor",
     about:
       "stage 05's primary log: a worker killed with kill -9 and replaced, a rolling restart on SIGHUP, a drain on SIGTERM",
     builds: ["stages/05-cluster"],
     for: ["docs/05-cluster.md"],
-    steps: [{ run: script("05-supervisor") }],
     minutes: 1,
-  },
-  {
+  }),
+  scripted({
     name: "05-crash-loop",
     about:
       "stage 05's primary backing off while replacements die: the SQLite file replaced by a folder, a worker killed, the folder removed again",
     builds: ["stages/05-cluster"],
     for: ["docs/05-cluster.md"],
-    steps: [{ run: script("05-crash-loop") }],
     minutes: 1,
-  },
-  {
+  }),
+  scripted({
     name: "05-cpu-per-request",
     about:
       "the server's CPU time per request (from /proc), stage 04 against stage 05 with two workers, three wrk -c 20 runs of each request, on 100,000 todos",
     builds: ["stages/04-index", "stages/05-cluster"],
     needs: ["wrk"],
     for: ["docs/05-cluster.md"],
-    steps: [{ run: script("05-cpu-per-request") }],
     minutes: 4,
-  },
+  }),
   {
     name: "05-throughput",
     about:
@@ -98,36 +99,33 @@ export const RECIPES: Recipe[] = [
     ],
     minutes: 6,
   },
-  {
+  scripted({
     name: "05-pairs",
     about:
       "stage 04 and stage 05 back to back on the last page of 100,000 todos, sixteen pairs, with the machine's idle CPU during each stage-04 run",
     builds: ["stages/04-index", "stages/05-cluster"],
     needs: ["wrk"],
     for: ["docs/05-cluster.md"],
-    steps: [{ run: script("05-pairs") }],
     minutes: 3,
-  },
-  {
+  }),
+  scripted({
     name: "05-nginx-price",
     about:
       "stage 05 with two workers, straight and through its nginx.conf: /index and /todo, three alternating wrk rounds",
     builds: ["stages/05-cluster"],
     needs: ["wrk", "nginx"],
     for: ["docs/05-cluster.md"],
-    steps: [{ run: script("05-nginx-price") }],
     minutes: 2,
-  },
-  {
+  }),
+  scripted({
     name: "06-write-modes",
     about:
       "the mixed load (8 reads, 2 writes) on stage 05 and on stage 06 with CACHE_ON_WRITE=refresh and =invalidate: req/s, p99 and the server's CPU time per request, three alternating rounds",
     builds: ["stages/05-cluster", "stages/06-cache"],
     needs: ["wrk", "redis-server"],
     for: ["docs/06-cache.md"],
-    steps: [{ run: script("06-write-modes") }],
     minutes: 2,
-  },
+  }),
 ];
 
 export const recipeNamed = (name: string) => RECIPES.find((recipe) => recipe.name === name);
