@@ -1,5 +1,3 @@
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FrameworkMeasurement } from "../src/framework/measure.js";
 import { type FrameworkResults, frameworkNotes, summarizeFramework } from "../src/framework/report.js";
 import { ROW_IDS, type RowId } from "../src/framework/rows.js";
+import { type Ran, runNode } from "./run-node.js";
 
-const bench = new URL("..", import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), "zto-bench-framework-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const probe = await startTestRedis();
@@ -19,7 +17,7 @@ const withProc = existsSync("/proc/self/stat");
 
 // A real run, as short as it gets: every server, one round, 1 s halves, autocannon.
 describe("npm run bench:framework (1 s halves, 1 round, autocannon)", () => {
-  const run = { status: null as number | null, stdout: "", stderr: "" };
+  let run: Ran;
   const resultsDir = join(tmp, "results");
   const docsDir = join(tmp, "docs");
   let results: FrameworkResults;
@@ -36,10 +34,7 @@ describe("npm run bench:framework (1 s halves, 1 round, autocannon)", () => {
     );
     const args = ["dist/framework.js", "--duration", "1", "--rounds", "1", "--warmup", "1"];
     args.push("--connections", "20", "--results-dir", resultsDir, "--docs", "--docs-dir", docsDir);
-    const child = spawn(process.execPath, args, { cwd: bench, stdio: ["ignore", "pipe", "pipe"] });
-    child.stdout.on("data", (chunk: Buffer) => (run.stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (run.stderr += chunk.toString()));
-    [run.status] = (await once(child, "exit")) as [number | null];
+    run = await runNode(args);
     results = JSON.parse(readFileSync(join(resultsDir, "framework-latest.json"), "utf8")) as FrameworkResults;
   }, 150_000);
 

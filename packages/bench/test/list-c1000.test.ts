@@ -1,5 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
-import { once } from "node:events";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +8,7 @@ import { openFilesProblem } from "../src/open-files.js";
 import type { TourResults } from "../src/results.js";
 import { SCENARIO_NAMES, scenarioNamed } from "../src/scenarios.js";
 import { discoverStages } from "../src/targets.js";
+import { type Ran, runNode } from "./run-node.js";
 import { complaintsIn, startStageNginx } from "../src/through-nginx.js";
 
 const bench = new URL("..", import.meta.url).pathname;
@@ -117,28 +117,21 @@ describe.skipIf(nginxMissing)("nginx in front of stage 05, as the tour starts it
   }, 60_000);
 });
 
-interface Tour {
-  status: number | null;
-  stdout: string;
-  stderr: string;
+interface Tour extends Ran {
   results?: TourResults;
 }
 
 async function tour(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Tour> {
   const dir = mkdtempSync(join(tmpdir(), "zto-bench-c1000-"));
   try {
-    const child = spawn(
-      process.execPath,
+    const run: Tour = await runNode(
       [
         ...["dist/cli.js", "--stages", "05", "--duration", "1", "--rounds", "1", "--rows", "300"],
         ...["--results-dir", dir, "--no-docs", "--no-flask", ...args],
       ],
-      { cwd: bench, env, stdio: ["ignore", "pipe", "pipe"], timeout: 110_000 },
+      env,
+      110_000,
     );
-    const run: Tour = { status: null, stdout: "", stderr: "" };
-    child.stdout.on("data", (chunk: Buffer) => (run.stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (run.stderr += chunk.toString()));
-    [run.status] = (await once(child, "exit")) as [number | null];
     const latest = join(dir, "latest.json");
     if (existsSync(latest)) run.results = JSON.parse(readFileSync(latest, "utf8")) as TourResults;
     return run;

@@ -7,12 +7,20 @@ export interface Ran {
   stderr: string;
 }
 
-/** Runs a built script of this package with node, as a person would, and collects what it printed. */
-export async function runNode(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Ran> {
+/**
+ * Runs a built script of this package with node, as a person would, and collects what it printed;
+ * with `timeoutMs`, a run that takes longer is stopped with SIGTERM.
+ */
+export async function runNode(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  timeoutMs?: number,
+): Promise<Ran> {
   const child = spawn(process.execPath, args, {
     cwd: new URL("..", import.meta.url).pathname,
     env,
     stdio: ["ignore", "pipe", "pipe"],
+    ...(timeoutMs ? { timeout: timeoutMs } : {}),
   });
   const ran: Ran = { status: null, stdout: "", stderr: "" };
   child.stdout.on("data", (chunk: Buffer) => (ran.stdout += chunk.toString()));

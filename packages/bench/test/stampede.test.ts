@@ -1,5 +1,3 @@
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { aroundExpiries, copiesOf } from "../src/stampede/measure.js";
 import { STAMPEDE_HEADERS, type StampedeResults, type StampedeRow } from "../src/stampede/report.js";
 import { discoverStages } from "../src/targets.js";
+import { type Ran, runNode } from "./run-node.js";
 
-const bench = new URL("..", import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), "zto-bench-stampede-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const probe = await startTestRedis();
@@ -42,7 +40,7 @@ describe("when each copy of the page expired, and who was waiting then", () => {
 
 // A real run, as short as it gets: one round of 1 s halves, a page that expires every 100 ms.
 describe.skipIf(skipped)("npm run bench:stampede (1 round of 1 s halves, autocannon)", () => {
-  const run = { status: null as number | null, stdout: "", stderr: "" };
+  let run: Ran;
   const resultsDir = join(tmp, "results");
   const docsDir = join(tmp, "docs");
   let results: StampedeResults;
@@ -53,15 +51,19 @@ describe.skipIf(skipped)("npm run bench:stampede (1 round of 1 s halves, autocan
     mkdirSync(docsDir);
     writeFileSync(
       join(docsDir, "06-cache.md"),
-      ["# 06", "", "<!-- bench:stampede-table -->", "the old table", "<!-- /bench:stampede-table -->", ""].join("\n"),
+      [
+        "# 06",
+        "",
+        "<!-- bench:stampede-table -->",
+        "the old table",
+        "<!-- /bench:stampede-table -->",
+        "",
+      ].join("\n"),
     );
     const args = ["dist/stampede.js", "--duration", "1", "--rounds", "1", "--warmup", "0", "--rows", "200"];
     args.push("--connections", "50", "--lifetime", "100");
     args.push("--results-dir", resultsDir, "--docs", "--docs-dir", docsDir);
-    const child = spawn(process.execPath, args, { cwd: bench, stdio: ["ignore", "pipe", "pipe"] });
-    child.stdout.on("data", (chunk: Buffer) => (run.stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (run.stderr += chunk.toString()));
-    [run.status] = (await once(child, "exit")) as [number | null];
+    run = await runNode(args);
     results = JSON.parse(readFileSync(join(resultsDir, "stampede-latest.json"), "utf8")) as StampedeResults;
   }, 150_000);
 

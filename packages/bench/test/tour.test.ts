@@ -1,11 +1,11 @@
-import { spawn, spawnSync } from "node:child_process";
-import { once } from "node:events";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TourResults } from "../src/results.js";
 import { flaskTargets, launch } from "../src/targets.js";
+import { type Ran, runNode } from "./run-node.js";
 
 interface Todo {
   id: string;
@@ -24,60 +24,35 @@ const docsDir = join(resultsDir, "docs");
 mkdirSync(docsDir);
 afterAll(() => rmSync(resultsDir, { recursive: true, force: true }));
 
-interface Tour {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-async function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Tour> {
-  const child = spawn(process.execPath, ["dist/cli.js", ...args], {
-    cwd: bench,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-    timeout: 110_000,
-  });
-  const run: Tour = { status: null, stdout: "", stderr: "" };
-  child.stdout.on("data", (chunk: Buffer) => (run.stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (run.stderr += chunk.toString()));
-  [run.status] = (await once(child, "exit")) as [number | null];
-  return run;
-}
+const runCli = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
+  runNode(["dist/cli.js", ...args], env, 110_000);
 
 // A real tour, as small as it gets: one round, one second per scenario, the two first stages.
 describe("the benchmark tour (smoke: stages 01 and 02, autocannon, 1 s per scenario)", () => {
   const docsBefore = existsSync(docsPage) ? statSync(docsPage).mtimeMs : undefined;
-  const tour = { status: null as number | null, stdout: "", stderr: "" };
+  let tour: Ran;
   beforeAll(async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        "dist/cli.js",
-        "--tool",
-        "autocannon",
-        "--stages",
-        "01,02",
-        "--rounds",
-        "1",
-        "--duration",
-        "1",
-        "--warmup",
-        "0",
-        "--rows",
-        "200",
-        "--connections",
-        "10",
-        "--results-dir",
-        resultsDir,
-        "--docs-dir",
-        docsDir,
-        "--no-flask",
-      ],
-      { cwd: bench, stdio: ["ignore", "pipe", "pipe"], timeout: 110_000 },
-    );
-    child.stdout.on("data", (chunk: Buffer) => (tour.stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (tour.stderr += chunk.toString()));
-    [tour.status] = (await once(child, "exit")) as [number | null];
+    tour = await runCli([
+      "--tool",
+      "autocannon",
+      "--stages",
+      "01,02",
+      "--rounds",
+      "1",
+      "--duration",
+      "1",
+      "--warmup",
+      "0",
+      "--rows",
+      "200",
+      "--connections",
+      "10",
+      "--results-dir",
+      resultsDir,
+      "--docs-dir",
+      docsDir,
+      "--no-flask",
+    ]);
   }, 120_000);
   const results = () => JSON.parse(readFileSync(join(resultsDir, "latest.json"), "utf8")) as TourResults;
 
@@ -243,10 +218,7 @@ describe.skipIf(flaskMissing)("the Flask references (when python3-flask and guni
       const args = ["dist/cli.js", "--tool", "wrk", "--stages", "01", "--scenarios", "hello,list"];
       args.push("--rounds", "1", "--duration", "1", "--warmup", "0", "--rows", "100", "--connections", "10");
       args.push("--results-dir", dir, "--no-docs");
-      const child = spawn(process.execPath, args, { cwd: bench, stdio: ["ignore", "pipe", "pipe"] });
-      let stderr = "";
-      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-      const [status] = (await once(child, "exit")) as [number | null];
+      const { status, stderr } = await runNode(args);
       expect(status, stderr).toBe(0);
       const r = JSON.parse(readFileSync(join(dir, "latest.json"), "utf8")) as TourResults;
       const flask = r.runs.filter((run) => run.target.startsWith("flask"));
