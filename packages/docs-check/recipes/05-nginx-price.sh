@@ -3,7 +3,7 @@
 source "$(dirname "$0")/lib.sh"
 
 db=$DATA/todo.db
-(cd stages/05-cluster && DB_PATH=$db node dist/seed.js --count 10000 >/dev/null 2>&1)
+seed 05-cluster "$db" 10000
 start 05-cluster "$DATA/05.log" WORKERS=2 PORT="$PORT" DB_PATH="$db"
 cluster=$STARTED
 

@@ -4,7 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 
 db=$DATA/todo.db
-(cd stages/04-index && DB_PATH=$db node dist/seed.js --count 100000 >/dev/null 2>&1)
+seed 04-index "$db" 100000
 start 04-index "$DATA/04.log" PORT="$PORT" DB_PATH="$db"
 one=$STARTED
 start 05-cluster "$DATA/05.log" WORKERS=2 PORT="$PORT_2" DB_PATH="$db"

@@ -15,9 +15,9 @@ for port in "$redis_a" "$redis_b"; do
   for _ in $(seq 1 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break || sleep 0.1; done
 done
 
-(cd stages/05-cluster && DB_PATH=$DATA/05.db node dist/seed.js --count 10000 >/dev/null 2>&1)
-(cd stages/06-cache && DB_PATH=$DATA/06r.db REDIS_URL=redis://127.0.0.1:$redis_a node dist/seed.js --count 10000 >/dev/null 2>&1)
-(cd stages/06-cache && DB_PATH=$DATA/06i.db REDIS_URL=redis://127.0.0.1:$redis_b node dist/seed.js --count 10000 >/dev/null 2>&1)
+seed 05-cluster "$DATA/05.db" 10000
+seed 06-cache "$DATA/06r.db" 10000 REDIS_URL="redis://127.0.0.1:$redis_a"
+seed 06-cache "$DATA/06i.db" 10000 REDIS_URL="redis://127.0.0.1:$redis_b"
 invalidate_port=$(free_port)
 start 05-cluster "$DATA/05.log" WORKERS=2 PORT="$PORT" DB_PATH="$DATA/05.db"
 five=$STARTED

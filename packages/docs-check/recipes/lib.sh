@@ -13,6 +13,13 @@ start() {
   wait_for "$log" "listening on" 60
 }
 
+# seed STAGE DB COUNT [VAR=value…]: COUNT todos into the SQLite file DB, by stages/STAGE's seed script.
+seed() {
+  local stage=$1 db=$2 count=$3
+  shift 3
+  (cd "stages/$stage" && env DB_PATH="$db" "$@" node dist/seed.js --count "$count" >/dev/null 2>&1)
+}
+
 # wait_for FILE TEXT SECONDS: until FILE holds TEXT; fails, showing FILE, after SECONDS.
 wait_for() {
   local file=$1 text=$2 deadline=$((SECONDS + $3))
