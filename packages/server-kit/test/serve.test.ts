@@ -22,7 +22,8 @@ function get(url: string, agent?: Agent) {
   });
 }
 
-describe("serveGracefully", () => {
+// each test starts a server process: on a busy 2-core machine that alone can take seconds
+describe("serveGracefully", { timeout: 30_000 }, () => {
   it("puts the security headers on every answer: a route's, a 404 and a 500", async () => {
     const server = await start();
     try {
@@ -80,7 +81,7 @@ describe("serveGracefully", () => {
 
   it(
     "closes idle keep-alive connections by the keep-alive timeout it advertised, then exits 0",
-    { timeout: 15_000 },
+    { timeout: 30_000 },
     async () => {
       const server = await start();
       const agent = new Agent({ keepAlive: true, maxSockets: 1 });
