@@ -115,7 +115,8 @@ export function describeServerProcess(
     }
   });
 
-  describe(`${label}: npm run seed`, () => {
+  // several seed runs, each a process; without Redis the stages 06+ wait a second for it in each
+  describe(`${label}: npm run seed`, { timeout: 90_000 }, () => {
     it("fills the store with a progress bar, idempotently, keeping todos made through the API unless --reset", async () => {
       const dbPath = join(dir, "seed.db");
       const first = seed(dbPath, "--count", "1500");
