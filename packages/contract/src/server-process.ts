@@ -1,4 +1,4 @@
-import { freePort, startServer, type Cluster } from "@zero-to-one/test-kit";
+import { freePort, requestOnce, startServer, type Cluster } from "@zero-to-one/test-kit";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -42,10 +42,11 @@ export function describeServerProcess(
     return { code: run.status, out: run.stdout + run.stderr };
   };
 
+  // a fresh connection per page: on a busy machine a kept-alive one can meet the server's idle close
   const countTodos = async (url: string) => {
     let count = 0;
     for (let start = 0; ; start += 100) {
-      const page = (await (await fetch(`${url}/todo?start=${start}&limit=100`)).json()) as {
+      const page = JSON.parse((await requestOnce(`${url}/todo?start=${start}&limit=100`)).body) as {
         data: unknown[];
       };
       count += page.data.length;
