@@ -7,15 +7,14 @@ import { prettyJson } from "./json.js";
 import { fillMarkersIn, replaceMarkers } from "./markers.js";
 import { DEFAULTS } from "./published.js";
 import { AT_CEILING, type SummaryRow, type TourResults } from "./results.js";
-import { SCENARIOS, scenarioNamed } from "./scenarios.js";
+import { pageFacts, codeBlocks } from "./page-facts.js";
+import { SCENARIOS } from "./scenarios.js";
 import { describeStore } from "./store.js";
 import {
   CEILING_MARK,
   HEADERS,
   below,
   exportMarkdownTable,
-  exportRows,
-  labelOf,
   markdownTable,
   ms,
   plainRows,
@@ -100,10 +99,7 @@ function ceilingMethod(r: TourResults): string {
 function benchmarksPage(r: TourResults): string {
   const m = r.machine;
   const s = r.settings;
-  const stages = r.targets.filter((t) => t.kind === "stage");
-  const startups = r.targets
-    .map((t) => `- \`${t.label}\`: \`${t.startup || "(no start-up line)"}\``)
-    .join("\n");
+  const f = pageFacts(r);
   const skipped = r.skipped.length
     ? r.skipped.map((k) => `- ${k.id}: skipped, ${k.reason}`).join("\n")
     : "- none";
@@ -118,27 +114,21 @@ function benchmarksPage(r: TourResults): string {
         ? `**Stages 03 and later ran on ${s.store.label}, not on MongoDB** (${store}). FerretDB
 answers MongoDB's wire protocol from storage of its own; its speed says nothing about MongoDB's.`
         : `**Stages 03 and later ran on ${store}**, not on the embedded SQLite default.`;
-  const silentRows = r.summary.some((row) => row.roundsWithoutAnswer)
+  const silentRows = f.silentRows
     ? `
-- **${below(s.halfSec ?? s.durationSec)} req/s (no answer within ${s.halfSec ?? s.durationSec} s)**: not one request was answered in the measured
+- **${below(f.answerWindowSec)} req/s (no answer within ${f.answerWindowSec} s)**: not one request was answered in the measured
   window${s.halfSec ? " (in either of its halves)" : ""}: the server is slower than one answer per window at ${s.connections} connections. Such a row has no
   latencies, and its ratios are bounds (\`<\`, \`>\`); a longer \`--duration\` measures it.`
     : "";
-  const exporting = exportRows(r.summary);
   const ceiling = r.toolCeiling;
-  const marked = r.summary
-    .filter((row) => row.atToolCeiling)
-    .map((row) => `${row.scenario} on ${labelOf(r, row.target)}`);
-  const exportRuns = r.runs.filter((run) => run.condition);
-  const exportConnections = exportRuns[0]?.connections ?? 10;
-  const exportRate = exportRuns[0]?.ratePerSec;
-  const measuredLoad = exportRate
-    ? `at a steady ${exportRate.toLocaleString("en-US")} requests per second over ${exportConnections} connections, not as
+  const marked = f.atCeiling.map((row) => `${row.scenario} on ${row.label}`);
+  const measuredLoad = f.exportRate
+    ? `at a steady ${f.exportRate.toLocaleString("en-US")} requests per second over ${f.exportConnections} connections, not as
 fast as the tool can: at full speed, p99 would measure the queue in front of a saturated server
 rather than what the exports add`
-    : `at ${exportConnections} connections as fast as they go (with ${r.tool.version}, which cannot hold a steady
+    : `at ${f.exportConnections} connections as fast as they go (with ${r.tool.version}, which cannot hold a steady
 rate: its limiter sends each second's requests at once; wrk and k6 run this scenario at a steady
-${(scenarioNamed("list-during-exports")?.exports?.ratePerSec ?? 0).toLocaleString("en-US")} requests per second)`;
+${f.steadyRate.toLocaleString("en-US")} requests per second)`;
   const scenarioList = SCENARIOS.map(
     (sc) => `- \`${sc.name}\` (stage ${String(sc.fromStage).padStart(2, "0")} on): ${sc.summary}`,
   ).join("\n");
@@ -150,15 +140,12 @@ ${(scenarioNamed("list-during-exports")?.exports?.ratePerSec ?? 0).toLocaleStrin
 Every stage of zero-to-one, measured on the same machine, on the same data, in one run, next to two
 raw \`node:http\` servers that mark the ceiling of the machine. One command produces this page:
 
-<!-- docs:run help="npm run tour" because="a tour takes minutes and measures: the test checks that the tour takes these options" -->
-\`\`\`sh
-npm run tour
-\`\`\`
+${codeBlocks.tour}
 
 **Measured on ${r.date.slice(0, 10)}** on ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.os},
 Node ${m.node}, with ${r.tool.version}: ${s.connections} connections, ${s.durationSec} s per scenario
 after ${s.warmupSec} s of warm-up, the median of ${s.rounds} round${s.rounds === 1 ? "" : "s"}, ${s.rows.toLocaleString("en-US")}
-todos seeded${stages.some((t) => t.stage >= 5) ? `, ${s.workers} workers for stages 05 and later` : ""}. The whole tour took
+todos seeded${f.clusterStages ? `, ${s.workers} workers for stages 05 and later` : ""}. The whole tour took
 ${formatSeconds(r.wallSec)}; the machine's 1-minute load average was ${m.loadAverage.start} when it started and ${m.loadAverage.end} when it ended
 (it counts the tour's own server and load generator too). ${storeNote}
 
@@ -181,7 +168,7 @@ ${markdownTable(r, plainRows(r.summary))}
 - **${CEILING_MARK}**: at the load tool's ceiling. ${
     ceiling
       ? `The fastest server this tool can measure here, raw \`node:http\` hello, answered
-  ${Math.round(ceiling.requestsPerSec).toLocaleString("en-US")} req/s; a row within ${Math.round((1 - AT_CEILING) * 100)}% of that, or above it, may measure the load generator,
+  ${Math.round(ceiling.requestsPerSec).toLocaleString("en-US")} req/s; a row within ${f.ceilingPercent}% of that, or above it, may measure the load generator,
   not the server. ${marked.length > 0 ? `In this run: ${marked.join(", ")}.` : "No row of this run is."}`
       : "This run has no measurement of the tool's ceiling (see *How it was measured*), so no row is marked."
   }
@@ -200,8 +187,8 @@ ${chainMarkdown(r)}
 ## GET /todo while exports run (stage 07)
 
 ${
-  exporting.length > 0
-    ? exportMarkdownTable(r, exporting)
+  f.exporting.length > 0
+    ? exportMarkdownTable(r, f.exporting)
     : "This run did not measure it (see *Left out of this run* below)."
 }
 
@@ -230,7 +217,7 @@ were meinheld's, which Debian does not package; the tour uses gevent's, the asyn
 development server and the sync workers close the connection after every answer, as the article's
 servers did. autocannon reports impossible latencies for such servers, so the Flask rows are measured
 only with \`--tool wrk\` or k6; \`--no-flask\` leaves them out.
-${r.targets.some((t) => t.id.startsWith("flask")) ? "" : "\nThis run has no Flask rows (see *Left out of this run* below).\n"}
+${f.flask ? "" : "\nThis run has no Flask rows (see *Left out of this run* below).\n"}
 For comparison, the article measured 43 requests per second for its first page of ten on MongoDB without
 an index, 298 with the index, 863 with 9 gunicorn workers and 1,128 with meinheld workers, on its
 own machine in 2017.
@@ -252,7 +239,7 @@ ${s.rows.toLocaleString("en-US")} todos in every response; from stage 03 on, \`l
   into ${s.store.kind === "mongo" ? `a database of their own (\`zto_bench_03_mongo\`, …) on ${store}` : "a SQLite file in a temporary folder"}; stage 02 was filled through its own \`POST /todo\`.
   Stages 05 and later got \`WORKERS=${s.workers}\`; stages 06 and 07 got \`REDIS_URL\` or a throwaway
   \`redis-server\`.
-- \`list-c1000\` went through nginx${r.runs.find((run) => run.via) ? ` (${r.runs.find((run) => run.via)!.via})` : ""}, started for it in front of each stage with the stage's own
+- \`list-c1000\` went through nginx${f.nginx ? ` (${f.nginx})` : ""}, started for it in front of each stage with the stage's own
   \`nginx.conf\`, only its two ports moved, and stopped after it; before measuring, a \`GET /healthz\` sent
   to nginx had to come back from the stage. It uses 1,000 connections whatever \`--connections\` says,
   with the load tool's open-file limit raised (or checked) for them, so that the tool's own failures
@@ -272,7 +259,7 @@ ${orderOf(r)}
 
 What each server said when it started (its URL, store and workers):
 
-${startups}
+${f.startups}
 
 Left out of this run:
 
@@ -284,17 +271,7 @@ ${failures}
 
 ## Running it yourself
 
-<!-- docs:run help="npm run tour" because="a tour takes minutes and measures: the test checks that the tour takes these options" -->
-\`\`\`sh
-npm run tour                                   # every built stage, ${DEFAULTS.rounds} rounds, ${DEFAULTS.durationSec} s per scenario (this run: ${formatSeconds(r.wallSec)})
-npm run tour -- --stages 03,04 --scenarios list-deep-offset,list-deep-keyset
-npm run tour -- --stages 07 --scenarios list-during-exports   # GET /todo while exports run
-npm run tour -- --tool wrk --stages 05,06 --scenarios list,list-c1000   # the article's 1,000 connections through nginx
-npm run tour -- --rounds 1 --duration 2        # a quick look
-npm run tour -- --tool wrk                     # the article's tool
-npm run tour -- --store mongo --stages 03,04   # on MONGO_URL, or else a throwaway FerretDB
-npm run tour -- --no-docs                      # never touch docs/
-\`\`\`
+${codeBlocks.runningIt(r)}
 
 Options: \`--tool k6|autocannon|wrk\`, \`--stages\`, \`--scenarios\`, \`--duration\` (seconds per scenario, default ${DEFAULTS.durationSec}),
 \`--warmup\` (default ${DEFAULTS.warmupSec}), \`--connections\` (default ${DEFAULTS.connections}), \`--rounds\` (default ${DEFAULTS.rounds}), \`--rows\` (default ${DEFAULTS.rows.toLocaleString("en-US")}),
@@ -335,9 +312,7 @@ later). Install k6 from <https://grafana.com/docs/k6/latest/set-up/install-k6/> 
 package, Homebrew, winget or a single binary), then either let the tour use it or run a scenario
 by hand against a server you started:
 
-\`\`\`sh
-k6 run -e BASE_URL=http://127.0.0.1:8000 -e SCENARIO=list-deep-offset -e ROWS=10000 packages/bench/k6/tour.ts
-\`\`\`
+${codeBlocks.k6}
 
 It reads \`BASE_URL\`, \`SCENARIO\`, \`VUS\` (default 100), \`DURATION\` (default 10s) and \`P95_MS\`
 (the p95 threshold, default 500) from the environment; its thresholds fail the run when more than
@@ -379,13 +354,7 @@ written before the export scenario existed, and older files have \`store\` as ju
 A chapter can quote this run without copying numbers by hand. The tour rewrites whatever is
 between these markers in every \`docs/*.md\` file:
 
-\`\`\`md
-<!-- bench:table 04 -->
-(a table of stage 04's rows: scenario, req/s, p99, vs stage before)
-<!-- /bench:table -->
-
-The keyset page answers <!-- bench:value 04 list-deep-keyset rps -->…<!-- /bench:value --> requests per second.
-\`\`\`
+${codeBlocks.markers}
 
 \`bench:table\` takes a stage number or a reference id (\`ref-hello\`, \`ref-page\`) and optionally a
 comma-separated list of scenarios; \`bench:value\` takes a target, a scenario (\`list-during-exports:inline\`
