@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /**
@@ -34,20 +34,26 @@ export function replaceMarkers(
   return result;
 }
 
-/** Fills the markers of every Markdown file in `docs` (but `except`); returns the files it changed. */
+/**
+ * Fills the markers of every Markdown file in `docs` and in its Chinese pages, `docs/zh` (but the
+ * names in `except`, in both); returns the files it changed. Both languages quote the same numbers.
+ */
 export function fillMarkersIn(
   docs: string,
   fill: (text: string) => string,
   except: readonly string[] = [],
 ): string[] {
   const written: string[] = [];
-  for (const name of readdirSync(docs).filter((n) => n.endsWith(".md") && !except.includes(n))) {
-    const path = join(docs, name);
-    const before = readFileSync(path, "utf8");
-    const after = fill(before);
-    if (after !== before) {
-      writeFileSync(path, after);
-      written.push(path);
+  const zh = join(docs, "zh");
+  for (const folder of existsSync(zh) ? [docs, zh] : [docs]) {
+    for (const name of readdirSync(folder).filter((n) => n.endsWith(".md") && !except.includes(n))) {
+      const path = join(folder, name);
+      const before = readFileSync(path, "utf8");
+      const after = fill(before);
+      if (after !== before) {
+        writeFileSync(path, after);
+        written.push(path);
+      }
     }
   }
   return written;
