@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatSeconds } from "@zero-to-one/server-kit";
 import { chainMarkdown } from "./article.js";
+import { benchmarksPageZh } from "./docs-zh.js";
 import { renderChart } from "./chart.js";
 import { prettyJson } from "./json.js";
 import { fillMarkersIn, replaceMarkers } from "./markers.js";
@@ -24,15 +25,24 @@ import {
 
 /**
  * Writes what the docs folder (`docs/`) shows from a tour: the committed copy of the results, the
- * chart, the benchmarks page, and the numbers between markers in the chapters. Returns the files written.
+ * chart, the benchmarks page in English and in Chinese (`docs/zh/`), and the numbers between markers
+ * in the chapters of both. Returns the files written.
  */
 export function writeDocs(results: TourResults, docs: string): string[] {
   const assets = join(docs, "benchmarks");
+  const zh = join(docs, "zh");
   mkdirSync(assets, { recursive: true });
-  const written = [join(assets, "results.json"), join(assets, "chart.svg"), join(docs, "benchmarks.md")];
+  mkdirSync(zh, { recursive: true });
+  const written = [
+    join(assets, "results.json"),
+    join(assets, "chart.svg"),
+    join(docs, "benchmarks.md"),
+    join(zh, "benchmarks.md"),
+  ];
   writeFileSync(written[0]!, prettyJson(results));
   writeFileSync(written[1]!, renderChart(results));
   writeFileSync(written[2]!, benchmarksPage(results));
+  writeFileSync(written[3]!, benchmarksPageZh(results));
   written.push(...fillMarkersIn(docs, (text) => fillMarkers(text, results), ["benchmarks.md"]));
   return written;
 }

@@ -322,6 +322,7 @@ describe("the rows measured while exports run", () => {
         "/docs/benchmarks/results.json",
         "/docs/benchmarks/chart.svg",
         "/docs/benchmarks.md",
+        "/docs/zh/benchmarks.md",
         "/docs/07-queue.md",
       ]);
       const page = readFileSync(join(root, "docs", "benchmarks.md"), "utf8");
