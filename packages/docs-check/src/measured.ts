@@ -6,6 +6,7 @@ import { parseMarkdown, tables, type Line } from "./markdown.js";
 import { columnUnit, measureKey, measuresIn, numbersIn, type Measure } from "./measures.js";
 import { recordMarkers } from "./record-markers.js";
 import type { Recording } from "./recordings.js";
+import { originalOf } from "./translations.js";
 
 /** Code blocks in these languages (or none) show what a program printed: their numbers are measured. */
 const OUTPUT_LANGS = new Set(["", "text", "txt", "console", "output", "log", "plain"]);
@@ -41,7 +42,7 @@ export function maskProse(text: string): string {
 }
 
 /** A run of lines the rule treats as one: a paragraph, a list, a table, or an output block. */
-interface Paragraph {
+export interface Paragraph {
   lines: Line[];
   /** The same lines, with what is not prose blanked out. */
   masked: Line[];
@@ -50,7 +51,7 @@ interface Paragraph {
   section: string;
 }
 
-function paragraphsOf(text: string): Paragraph[] {
+export function paragraphsOf(text: string): Paragraph[] {
   const original = text.split("\n");
   const { blocks } = parseMarkdown(text);
   const kind: ("prose" | "output" | "code")[] = original.map(() => "prose");
@@ -171,7 +172,9 @@ export function checkMeasured(
     const included = [...new Set(recordMarkers(text).markers.map((m) => m.name))].filter((name) =>
       recordings.has(name),
     );
-    const suggested = recipes.filter((recipe) => recipe.for?.includes(doc)).map((recipe) => recipe.name);
+    // a translation quotes the recordings its English page quotes
+    const page = originalOf(doc) ?? doc;
+    const suggested = recipes.filter((recipe) => recipe.for?.includes(page)).map((recipe) => recipe.name);
 
     for (const paragraph of paragraphsOf(text)) {
       const source = paragraph.lines.map((l) => l.text).join("\n");

@@ -24,16 +24,18 @@ const UNITS: [unit: string, pattern: string][] = [
     "req/s",
     String.raw`(?:requests?|answers?|responses?|queries|query|exports?|jobs?|writes?|reads?|operations?|ops) (?:per|a|each) (?:second|sec|s)(?!\w)`,
   ],
+  // a translation's: 43 次/秒, 43 个请求/秒 (每秒 43 个请求, the unit first, is read in measuresIn)
+  ["req/s", String.raw`[次个]?(?:请求|查询|应答|响应|导出|任务|写入|读取)?[ ]?\/[ ]?秒`],
   ["KB/s", String.raw`(?:KB|kB|KiB)\/s(?!\w)`],
   ["MB/s", String.raw`(?:MB|MiB)\/s(?!\w)`],
-  ["ns", String.raw`(?:nanoseconds?|ns)(?!\w)`],
-  ["µs", String.raw`(?:microseconds?|µs|μs)(?!\w)`],
-  ["ms", String.raw`(?:milliseconds?|ms)(?!\w)`],
-  ["s", String.raw`(?:seconds?|secs?)(?!\w)`],
-  ["min", String.raw`(?:minutes?|mins?)(?!\w)`],
-  ["h", String.raw`hours?(?!\w)`],
-  ["%", String.raw`(?:%|percent(?!\w)|per cent(?!\w))`],
-  ["×", String.raw`×(?!\w)`],
+  ["ns", String.raw`(?:nanoseconds?|ns)(?!\w)|纳秒`],
+  ["µs", String.raw`(?:microseconds?|µs|μs)(?!\w)|微秒`],
+  ["ms", String.raw`(?:milliseconds?|ms)(?!\w)|毫秒`],
+  ["s", String.raw`(?:seconds?|secs?)(?!\w)|秒钟?`],
+  ["min", String.raw`(?:minutes?|mins?)(?!\w)|分钟`],
+  ["h", String.raw`hours?(?!\w)|个?小时`],
+  ["%", String.raw`(?:%|％|percent(?!\w)|per cent(?!\w))`],
+  ["×", String.raw`×(?!\w)|倍`],
   [
     "×",
     String.raw`times(?= (?:more|less|fewer|faster|slower|higher|lower|larger|smaller|bigger|as|the|stage|that|what|over|its)\b)`,
@@ -44,7 +46,7 @@ const UNITS: [unit: string, pattern: string][] = [
   ["MiB", String.raw`MiB(?!\w)`],
   ["GB", String.raw`GB(?!\w)`],
   ["GiB", String.raw`GiB(?!\w)`],
-  ["B", String.raw`bytes?(?!\w)`],
+  ["B", String.raw`bytes?(?!\w)|字节`],
 ];
 
 /** `s` and `h` alone are units only after a space: `5 s`, never `1990s`. */
@@ -63,8 +65,11 @@ const UNIT_NAMES = [...UNITS, ...SPACED_ONLY].map(([unit]) => unit);
 /** A number: digits with thousands commas or none, decimals; not part of a word, a version or a path. */
 const NUMBER = /(?<![\w.,/:#@$-])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?!\d|[.,]\d)/g;
 
-/** Between two numbers of a range: `2.2 – 5.0 ms`, `5–6 ms`, `2 to 5 ms`. */
-const RANGE = new RegExp(`^${GAP}?(?:–|—|-|to)${GAP}?$`);
+/** Between two numbers of a range: `2.2 – 5.0 ms`, `5–6 ms`, `2 to 5 ms`, `2 到 5 毫秒`. */
+const RANGE = new RegExp(`^${GAP}?(?:–|—|-|to|到|至|~|～)${GAP}?$`);
+
+/** A rate written unit first, as Chinese does: `每秒 43 个请求`, `每秒处理 863 个`. */
+const PER_SECOND_BEFORE = new RegExp(`每秒\\p{Script=Han}{0,4}${GAP}?$`, "u");
 
 interface Found {
   text: string;
@@ -97,6 +102,14 @@ export function measuresIn(text: string): Measure[] {
     if (/×[ \u00a0]?$/.test(text.slice(Math.max(0, index - 2), index))) {
       number.unit = "×";
       number.index = text.lastIndexOf("×", index);
+      number.text = text.slice(number.index, end);
+      number.unitEnd = end;
+      return number;
+    }
+    const perSecond = PER_SECOND_BEFORE.exec(text.slice(Math.max(0, index - 10), index));
+    if (perSecond) {
+      number.unit = "req/s";
+      number.index = index - perSecond[0].length;
       number.text = text.slice(number.index, end);
       number.unitEnd = end;
       return number;
@@ -143,10 +156,11 @@ export function measuresIn(text: string): Measure[] {
  */
 export function columnUnit(header: string): string | undefined {
   const bare = header.replace(NUMBER, (n) => "#".repeat(n.length));
-  for (const match of bare.matchAll(/(?:^|[\s(/,])(?=\S)/g)) {
+  for (const match of bare.matchAll(/(?:^|[\s(/,（，、])(?=\S)/g)) {
     const at = match.index + match[0].length;
     if (/#[ \u00a0]?$/.test(bare.slice(0, at))) continue;
     if (bare.startsWith("per s", at) && !/\w/.test(bare[at + 5] ?? "")) return "req/s";
+    if (bare.startsWith("每秒", at)) return "req/s";
     const unit = unitAfter(` ${bare.slice(at)}`, 0);
     if (unit && unit.unit !== "×") return unit.unit;
   }

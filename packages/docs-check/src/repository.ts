@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { chinesePages, englishPages } from "./translations.js";
 
 /** Folders and files that are built, installed or generated: never part of a stage's lesson. */
 const GENERATED = new Set(["node_modules", "dist", ".data", ".vitest", ".turbo", "coverage"]);
@@ -70,16 +71,23 @@ const isFile = (path: string) => {
   }
 };
 
-/** The Markdown files whose quotes and numbers are checked: docs/*.md, README.md, stages/*\/README.md. */
+/**
+ * The Markdown files whose quotes and numbers are checked: docs/*.md and their translations in
+ * docs/zh/, README.md and README.zh-CN.md, stages/*\/README.md.
+ */
 export function documents(root: string): string[] {
-  const docs = existsSync(join(root, "docs"))
-    ? readdirSync(join(root, "docs"))
-        .filter((name) => name.endsWith(".md"))
-        .sort()
-        .map((name) => `docs/${name}`)
-    : [];
-  const readmes = ["README.md", ...listStages(root).map((stage) => `${stage.dir}/README.md`)];
-  return [...docs, ...readmes.filter((path) => existsSync(join(root, path)))];
+  const [english, chinese] = [englishPages(root), chinesePages(root)];
+  const inDocs = (page: string) => page.startsWith("docs/");
+  const readmes = listStages(root)
+    .map((stage) => `${stage.dir}/README.md`)
+    .filter((path) => existsSync(join(root, path)));
+  return [
+    ...english.filter(inDocs),
+    ...chinese.filter(inDocs),
+    ...english.filter((page) => !inDocs(page)),
+    ...chinese.filter((page) => !inDocs(page)),
+    ...readmes,
+  ];
 }
 
 /** The chapter of a stage, `docs/NN-*.md` with the stage's number. */

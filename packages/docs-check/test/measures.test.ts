@@ -56,6 +56,30 @@ describe("measured numbers", () => {
     ).toEqual([]);
   });
 
+  it("read a translation's units as the English ones: 毫秒 is ms, 倍 is ×, 每秒 43 个请求 is 43 req/s", () => {
+    expect(
+      found(
+        "每秒 43 个请求，每秒处理 863 个；3.4 倍，146 毫秒，25 微秒，5 秒，3,600 秒，1 分钟，21％，850 字节，43 次/秒",
+      ),
+    ).toEqual([
+      "43 req/s",
+      "863 req/s",
+      "3.4 ×",
+      "146 ms",
+      "25 µs",
+      "5 s",
+      "3600 s",
+      "1 min",
+      "21 %",
+      "850 B",
+      "43 req/s",
+    ]);
+    expect(found("2 到 5 毫秒，5.5 至 15 秒")).toEqual(["2 ms", "5 ms", "5.5 s", "15 s"]);
+    expect(found("10,000 条 todo，2 个核，1 次，20 次，阶段 05，1,000 个连接")).toEqual([]);
+    expect(columnUnit("耗时（毫秒）")).toBe("ms");
+    expect(columnUnit("每秒请求数")).toBe("req/s");
+  });
+
   it("take a table column's unit from a header that names it bare", () => {
     expect(columnUnit("p99 ms")).toBe("ms");
     expect(columnUnit("CPU µs / request")).toBe("µs");

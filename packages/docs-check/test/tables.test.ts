@@ -112,3 +112,41 @@ describe("file tables", () => {
     ]);
   });
 });
+
+/** The same table as a translation writes it: headed 文件, its links one folder deeper. */
+const zhChapter = (...rows: string[]) =>
+  ["# 02", "", "简介。", "", "| 文件 | 改了什么 |", "|---|---|", ...rows, "", "更多。"].join("\n");
+const zhRow = (file: string, note: string, stage = "02-memory") =>
+  `| [\`${file}\`](../../stages/${stage}/${file}) | ${note} |`;
+const ZH_COMPLETE = [
+  zhRow("src/app.ts", "路由"),
+  zhRow("src/input.ts", "新文件：校验"),
+  zhRow("src/todos.ts", "删除：由 store 取代", "01-hello"),
+];
+
+describe("a translation's file table", () => {
+  it("is checked against the same stage diff, links one folder deeper", () => {
+    const extra = { "docs/zh/02-memory.md": zhChapter(...ZH_COMPLETE) };
+    expect(check(chapter(...COMPLETE), extra)).toEqual([]);
+    expect(
+      checkTables(repository({ ...STAGES, "docs/02-memory.md": chapter(...COMPLETE), ...extra })).tables,
+    ).toBe(2);
+  });
+
+  it("fails on its own when it falls behind the English one", () => {
+    const behind = { "docs/zh/02-memory.md": zhChapter(ZH_COMPLETE[1]!, ZH_COMPLETE[2]!) };
+    expect(check(chapter(...COMPLETE), behind)).toEqual([
+      "docs/zh/02-memory.md:5: file table does not list src/app.ts (changed since 01-hello)",
+    ]);
+  });
+
+  it("says so when its links were copied from the English page as they are", () => {
+    const copied = { "docs/zh/02-memory.md": zhChapter(...ZH_COMPLETE, row("src/store.ts", "store")) };
+    expect(check(chapter(...COMPLETE), copied)).toEqual([
+      "docs/zh/02-memory.md:10: file table: this row links to no file of stages/02-memory or stages/01-hello (from docs/zh/ a link into the stages starts ../../)",
+    ]);
+    expect(check(chapter(...COMPLETE), { "docs/zh/02-memory.md": "# 02\n\n没有表。\n" })).toEqual([
+      'docs/zh/02-memory.md:1: no file table (a table whose first column is headed "文件" (or "file")) for 01-hello → 02-memory',
+    ]);
+  });
+});
