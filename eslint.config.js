@@ -11,6 +11,7 @@ export default tseslint.config(
       "**/.data/**",
       "**/.vitest/**",
       "**/results/**",
+      "docs/.vitepress/cache/**",
     ],
   },
   js.configs.recommended,
