@@ -41,7 +41,6 @@ export default defineConfig({
   cleanUrls: true,
   // each locale's README.md (the learning path, as the repository host shows it) is its home page
   rewrites: { "README.md": "index.md", "zh/README.md": "zh/index.md" },
-  lastUpdated: false,
   markdown: {
     languageAlias,
     // links written for the repository host, made to work on the site; links out of docs/ go to the
