@@ -32,11 +32,13 @@ try {
   console.error(`docs:check: ${message}${cause instanceof Error ? `\n${cause.message}` : ""}`);
   process.exit(2);
 }
-const { failures, counts } = report;
+const { failures, skipped, counts } = report;
 for (const failure of failures) console.log(formatFailure(failure));
+for (const line of skipped) console.log(line);
 const checked =
   `${counts.quotes} quotes, the article's numbers and ${counts.numbers} measured numbers in ${counts.documents} files, ` +
-  `${counts.tables} file tables, ${counts.recordings} recordings, ${counts.shellBlocks} shell blocks' annotations`;
+  `${counts.tables} file tables, ${counts.recordings} recordings, ${counts.shellBlocks} shell blocks' annotations, ` +
+  `${counts.translations} translations with ${counts.links} links and ${counts.cornerQuotes} 「…」 quotes`;
 if (failures.length === 0) {
   console.log(`docs:check: ok (${checked})`);
 } else {
@@ -45,7 +47,8 @@ if (failures.length === 0) {
   console.log(
     `docs:check: ${failures.length} failure${failures.length === 1 ? "" : "s"} ` +
       `(quotes ${by("quote")}, tables ${by("table")}, article numbers ${by("article")}, ` +
-      `recordings ${by("record")}, measured numbers ${by("measured")}, shell blocks ${by("command")}; ` +
+      `recordings ${by("record")}, measured numbers ${by("measured")}, shell blocks ${by("command")}, ` +
+      `translations ${by("translation")}; ` +
       `checked ${checked})`,
   );
   process.exitCode = 1;

@@ -1,6 +1,6 @@
 /** One thing a writer must fix: where (a Markdown file and line, paths from the repository root), and what. */
 export interface Failure {
-  check: "quote" | "table" | "article" | "record" | "measured" | "command";
+  check: "quote" | "table" | "article" | "record" | "measured" | "command" | "translation";
   file: string;
   line: number;
   message: string;

@@ -30,6 +30,7 @@ describe.each([false, ...(hasScript ? [true] : [])])("npm run docs:record (termi
       const root = repository({
         "tools/.keep": "",
         "docs/demo.md": "# Demo\n\n<!-- record:demo -->\n<!-- /record:demo -->\n",
+        "docs/zh/demo.md": "# 演示 {#demo}\n\n<!-- record:demo -->\n<!-- /record:demo -->\n",
       });
       const events: RecordEvent[] = [];
       const made = await record(
@@ -69,10 +70,14 @@ describe.each([false, ...(hasScript ? [true] : [])])("npm run docs:record (termi
       expect(parsed.machine).toMatch(/^\d+ cores, .+, .+, Node v\d+/);
       expect(parsed.revision).toMatch(/^[0-9a-f]{7,}/);
 
-      expect(fillDocuments(root)).toEqual(["docs/demo.md"]);
+      // both languages: the translation shows the same recording, linked from one folder deeper
+      expect(fillDocuments(root)).toEqual(["docs/demo.md", "docs/zh/demo.md"]);
       const doc = readFileSync(join(root, "docs/demo.md"), "utf8");
       expect(doc).toContain("```text\ntools$ printf");
       expect(doc).toContain("<sub>Recorded by `npm run docs:record -- demo` on 2026-11-29 10:12 UTC: ");
+      expect(doc).toContain("([the recording](recordings/demo.txt))");
+      const zh = readFileSync(join(root, "docs/zh/demo.md"), "utf8");
+      expect(zh.replace("](../recordings/", "](recordings/").replace("# 演示 {#demo}", "# Demo")).toBe(doc);
       const { failures } = checkRepository(root);
       // the fixture's recipe is not one of the repository's, which the check says; nothing else fails
       expect(failures.map((f) => `${f.file}: ${f.message}`)).toEqual([

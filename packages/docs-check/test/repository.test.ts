@@ -1,15 +1,20 @@
 // The real repository against its docs: these fail whenever a chapter drifts from the code.
 import { describe, expect, it } from "vitest";
+import { readArticle } from "../src/article.js";
 import { checkArticleNumbers } from "../src/article-numbers.js";
 import { LESSON_RULE } from "../src/changes.js";
+import { checkCornerQuotes } from "../src/corner-quotes.js";
 import { formatFailure } from "../src/failure.js";
+import { checkLinks } from "../src/links.js";
 import { checkMeasured } from "../src/measured.js";
+import { checkParity } from "../src/parity.js";
 import { checkQuotes } from "../src/quotes.js";
 import { RECIPES } from "../src/recipes.js";
 import { checkRecordings, checkRecordMarkers } from "../src/record-markers.js";
 import { readRecordings } from "../src/recordings.js";
 import { documents } from "../src/repository.js";
 import { checkTables } from "../src/tables.js";
+import { chinesePages } from "../src/translations.js";
 
 const root = new URL("../../..", import.meta.url).pathname;
 const docs = documents(root);
@@ -30,6 +35,28 @@ describe("the repository's docs", () => {
 
   it("quote the article's numbers by their whole part", () => {
     expect(checkArticleNumbers(root, docs).map(formatFailure)).toEqual([]);
+  });
+});
+
+describe("the repository's translations", () => {
+  it("keep up with their English pages: each page translated, with its headings' anchors, code, markers and numbers", () => {
+    const { failures, pairs } = checkParity(root);
+    expect(pairs).toBeGreaterThan(0);
+    expect(failures.map(formatFailure)).toEqual([]);
+  });
+
+  it("link to pages, anchors and files that exist", () => {
+    expect(checkLinks(root, chinesePages(root)).failures.map(formatFailure)).toEqual([]);
+  });
+
+  it("quote the article word for word in 「…」", ({ skip }) => {
+    const article = readArticle();
+    if ("skipped" in article) {
+      console.log(`skipped: ${article.skipped}`);
+      skip(article.skipped);
+      return;
+    }
+    expect(checkCornerQuotes(root, chinesePages(root), article.text).failures.map(formatFailure)).toEqual([]);
   });
 });
 
