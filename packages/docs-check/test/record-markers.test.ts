@@ -96,4 +96,30 @@ describe("record markers", () => {
     );
     expect(readme).toContain("([the recording](../../docs/recordings/04-explain.txt))");
   });
+
+  it("hold in a translation what they hold in English, linked from docs/zh, and catch a copy made as it is", () => {
+    const zh = filled().replace("](recordings/", "](../recordings/");
+    const root = repository({
+      "docs/zh/04-index.md": zh,
+      "docs/recordings/04-explain.txt": formatRecording(EXPLAIN),
+    });
+    const failures = (doc: string) =>
+      checkRecordMarkers(root, [doc], readRecordings(root)).failures.map(formatFailure);
+    expect(failures("docs/zh/04-index.md")).toEqual([]);
+    expect(fillRecordMarkers(chapter(""), "docs/zh/04-index.md", new Map([["04-explain", EXPLAIN]]))).toBe(
+      zh,
+    );
+
+    const copied = repository({
+      "docs/zh/04-index.md": filled(),
+      "docs/recordings/04-explain.txt": formatRecording(EXPLAIN),
+    });
+    expect(
+      checkRecordMarkers(copied, ["docs/zh/04-index.md"], readRecordings(copied)).failures.map(formatFailure),
+    ).toEqual([
+      expect.stringMatching(
+        /^docs\/zh\/04-index\.md:11: record:04-explain: differs from docs\/recordings\/04-explain\.txt \(this line should read ".*\(\[the recording\]\(\.\.\/recordings\/04-explain\.txt\)\)\.<\/sub>"\); .*npm run docs:record -- --fill rewrites it/,
+      ),
+    ]);
+  });
 });
