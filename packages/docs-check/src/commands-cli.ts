@@ -1,19 +1,21 @@
 /**
  * npm run docs:check -- --commands [docs/02-memory.md | docs/02-memory.md:117 …]: builds the
  * repository, then runs the shell blocks of the docs (all, or those named) as a learner would type
- * them. One line per block, the failures under it, a summary; exits 1 on any failure.
+ * them. One line per block, the failures under it, a summary; exits 1 on any failure. A translation's
+ * blocks are its English page's: a whole run runs each once (see blocksToRun).
  */
 import { spawnSync } from "node:child_process";
 import { formatFailure } from "./failure.js";
 import { documents } from "./repository.js";
 import { runBlock } from "./run-block.js";
-import { blockName, shellBlocks } from "./shell-blocks.js";
+import { blockName, blocksToRun, shellBlocks } from "./shell-blocks.js";
 
 export async function runCommands(root: string, names: string[]): Promise<number> {
   const { blocks, failures: wrong } = shellBlocks(root, documents(root));
-  const chosen = blocks.filter(
-    (block) => names.length === 0 || names.some((name) => name === block.file || name === blockName(block)),
-  );
+  const chosen =
+    names.length === 0
+      ? blocksToRun(blocks)
+      : blocks.filter((block) => names.some((name) => name === block.file || name === blockName(block)));
   if (chosen.length === 0) {
     console.error(`docs:check --commands: no shell block in ${names.join(", ")}`);
     return 2;

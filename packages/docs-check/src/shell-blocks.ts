@@ -4,6 +4,7 @@ import { type Annotation, looksLikeAnnotation, parseAnnotation } from "./annotat
 import { splitAnd, splitComment } from "./command-line.js";
 import type { Failure } from "./failure.js";
 import { type Line, parseMarkdown } from "./markdown.js";
+import { originalOf } from "./translations.js";
 
 /** A shell block a reader is told to type, with the annotation before it, if any. */
 export interface ShellBlock {
@@ -19,6 +20,26 @@ export interface ShellBlock {
 const SHELL = new Set(["sh", "bash", "shell"]);
 
 export const blockName = (block: { file: string; line: number }) => `${block.file}:${block.line}`;
+
+/**
+ * The blocks a whole run runs. A translation's block that is a block of its English page, annotation
+ * and all (the translations check holds it to that), is the same command: it runs once, under the
+ * English page's name. One that differs runs too; naming a translation's file runs its blocks.
+ */
+export function blocksToRun(blocks: ShellBlock[]): ShellBlock[] {
+  const key = (block: ShellBlock) =>
+    `${JSON.stringify(block.annotation ?? null)}\n${block.lines.map((l) => l.text).join("\n")}`;
+  const english = new Map<string, Set<string>>();
+  for (const block of blocks) {
+    if (originalOf(block.file)) continue;
+    if (!english.has(block.file)) english.set(block.file, new Set());
+    english.get(block.file)!.add(key(block));
+  }
+  return blocks.filter((block) => {
+    const original = originalOf(block.file);
+    return !original || !english.get(original)?.has(key(block));
+  });
+}
 
 /** The shell blocks of `docs`, and what is wrong with their annotations. */
 export function shellBlocks(root: string, docs: string[]): { blocks: ShellBlock[]; failures: Failure[] } {

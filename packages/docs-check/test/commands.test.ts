@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { parseAnnotation } from "../src/annotation.js";
 import { formatFailure } from "../src/failure.js";
 import { runBlock } from "../src/run-block.js";
-import { shellBlocks } from "../src/shell-blocks.js";
+import { blockName, blocksToRun, shellBlocks } from "../src/shell-blocks.js";
 import { block, repository } from "./fixture.js";
 
 /** A small server run by `npm start` in stages/01-app/: answers /index with JSON, anything else 404; exits EXIT_CODE on SIGTERM. */
@@ -94,6 +94,28 @@ describe("annotations", () => {
       "docs/01.md:6: a docs:run or docs:skip annotation must be right before a ```sh block",
       'docs/01.md:12: docker compose: docker-compose.yml defines no service "postgres" (it has mongo, redis)',
     ]);
+  });
+
+  it("of a translation are its English page's: a whole run runs such a block once, under the English name", () => {
+    const english = [
+      '<!-- docs:run with="npm start" -->',
+      block("sh", "curl -i localhost:8000/index   # 200"),
+    ];
+    const root = repository({
+      ...APP,
+      "docs/01.md": ["# 01", "", ...english, "", block("sh", "npm test")].join("\n"),
+      "docs/zh/01.md": ["# 01 {#_01}", "", ...english, "", block("sh", "npm test -- --changed")].join("\n"),
+    });
+    const { blocks, failures } = shellBlocks(root, ["docs/01.md", "docs/zh/01.md"]);
+    expect(failures).toEqual([]);
+    expect(blocks.map(blockName)).toEqual([
+      "docs/01.md:4",
+      "docs/01.md:8",
+      "docs/zh/01.md:4",
+      "docs/zh/01.md:8",
+    ]);
+    // the one that differs from every English block runs too
+    expect(blocksToRun(blocks).map(blockName)).toEqual(["docs/01.md:4", "docs/01.md:8", "docs/zh/01.md:8"]);
   });
 });
 
