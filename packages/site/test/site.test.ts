@@ -11,8 +11,8 @@ const LOCALES = [
   { name: "en", prefix: "/", dir: docs },
   { name: "zh", prefix: "/zh/", dir: join(docs, "zh") },
 ] as const;
-// every English page is expected in Chinese too, under the same file name
-const files = markdownFiles(docs);
+// every page is expected in both languages, under the same file name
+const files = [...new Set(LOCALES.flatMap((locale) => markdownFiles(locale.dir)))].sort();
 const screenshots = join(root, "packages", "site", "screenshots");
 const SCREENSHOT_PAGE = "05-cluster.md";
 
