@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bundledLanguages } from "shiki";
+import { createMarkdownRenderer, disposeMdItInstance } from "vitepress";
 import { describe, expect, it } from "vitest";
 import { fenceLanguages, unknownFenceLanguages } from "../src/fence-languages.js";
 import { docs } from "./built-site.js";
@@ -24,5 +25,15 @@ describe("code blocks' languages", () => {
     writeFileSync(join(dir, "zh", "a.md"), "~~~text\nplain\n~~~\n");
     expect(unknownFenceLanguages(dir, known)).toEqual(["conf (a.md:1)"]);
     expect(unknownFenceLanguages(dir, known, { conf: "nginx" })).toEqual([]);
+  });
+
+  it("are coloured by the site's highlighter for the tutorial's languages", async () => {
+    disposeMdItInstance();
+    const md = await createMarkdownRenderer(docs);
+    for (const lang of ["ts", "sh", "bash", "nginx", "lua", "json"]) {
+      const html = md.render(`\`\`\`${lang}\nlisten 80; local x = { "a": 1 } -- end\n\`\`\`\n`);
+      expect(html, lang).toContain(`language-${lang}`);
+      expect(new Set(html.match(/--shiki-light:#\w+/g)).size, lang).toBeGreaterThan(1);
+    }
   });
 });
