@@ -1,0 +1,4 @@
+import { describeCachedFirstPage } from "@zero-to-one/contract";
+import { countingStore, startWorker } from "./workers.js";
+
+await describeCachedFirstPage("08-secure", { countingStore, startWorker });
