@@ -203,10 +203,10 @@ describe.skipIf(started.skipped)("the token bucket in Redis", () => {
     });
 
     it("treats a Redis that hangs like one that is down, within the command deadline", async () => {
-      const paused = await startTestRedis({ persistent: true });
-      if (paused.skipped) return;
+      // a server of its own to freeze (the suite runs only where redis-server is installed)
+      const paused = (await startTestRedis({ persistent: true })).redis!;
       try {
-        const hanging = createTokenBuckets({ redisUrl: paused.redis.url, commandTimeoutMs: 200 });
+        const hanging = createTokenBuckets({ redisUrl: paused.url, commandTimeoutMs: 200 });
         opened.push(hanging);
         const app = new Hono();
         app.use(rateLimit({ buckets: hanging, limits: limits("hang"), whenUnavailable: "closed" }));
@@ -214,14 +214,14 @@ describe.skipIf(started.skipped)("the token bucket in Redis", () => {
         for (let i = 0; i < 100 && (await app.request("/thing", { method: "POST" })).status !== 200; i++) {
           await new Promise((r) => setTimeout(r, 20));
         }
-        paused.redis.pause!();
+        paused.pause!();
         const startedAt = Date.now();
         const res = await app.request("/thing", { method: "POST" });
         expect(res.status).toBe(503);
         expect(Date.now() - startedAt).toBeLessThan(2_000);
       } finally {
-        paused.redis.resume!();
-        await paused.redis.stop();
+        paused.resume!();
+        await paused.stop();
       }
     });
   });
