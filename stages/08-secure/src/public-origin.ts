@@ -34,7 +34,3 @@ export function publicOrigin(c: Context, trustedProxies: ReadonlySet<string>, co
     return url.origin; // a Host the URL parser refuses names no origin a browser could have used
   }
 }
-
-/** Whether the browser reached us over HTTPS: then the session cookie is marked Secure. */
-export const reachedOverHttps = (c: Context, trustedProxies: ReadonlySet<string>, configured?: string) =>
-  publicOrigin(c, trustedProxies, configured).startsWith("https:");
