@@ -1,7 +1,9 @@
 import { jsonError, notFound, onError } from "@zero-to-one/server-kit";
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { IncomingMessage } from "node:http";
+import { accountRoutes } from "./account-routes.js";
+import { createAccounts } from "./accounts.js";
+import { requireUser, type AuthEnv } from "./auth.js";
 import { clientAddress } from "./client-address.js";
 import { encodeCursor } from "./cursor.js";
 import type { FirstPageCache } from "./first-page-cache.js";
@@ -9,23 +11,24 @@ import { exportRoutes, type ExportDeps } from "./export-routes.js";
 import { DEFAULT_LIMIT, readContent, readPage, type PageRequest } from "./input.js";
 import type { NotFoundCache } from "./not-found-cache.js";
 import { QueueUnavailableError } from "./queue.js";
-import { StoreUnavailableError, type TodoStore } from "./store.js";
+import { SessionsUnavailableError, type Sessions } from "./sessions.js";
+import { StoreUnavailableError, type Owner, type TodoStore, type UserStore } from "./store.js";
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
 /** One row more than asked tells whether another page exists; `next` is where it starts. */
-async function listPage(store: TodoStore, page: PageRequest) {
+async function listPage(store: TodoStore, owner: Owner, page: PageRequest) {
   const rows =
     "before" in page
-      ? await store.listBefore(page.before, page.limit + 1)
-      : await store.list({ start: page.start, limit: page.limit + 1 });
+      ? await store.listBefore(owner, page.before, page.limit + 1)
+      : await store.list(owner, { start: page.start, limit: page.limit + 1 });
   const data = rows.slice(0, page.limit);
   return { data, next: rows.length > page.limit ? encodeCursor(data.at(-1)!) : null };
 }
 
-/** The first page exactly as GET /todo sends it: what the cache stores and every hit answers. */
-export const renderFirstPage = async (store: TodoStore) =>
-  JSON.stringify(await listPage(store, { start: 0, limit: DEFAULT_LIMIT }));
+/** One owner's first page exactly as GET /todo sends it: what the cache stores and every hit answers. */
+export const renderFirstPage = async (store: TodoStore, owner: Owner) =>
+  JSON.stringify(await listPage(store, owner, { start: 0, limit: DEFAULT_LIMIT }));
 
 /** `/todo`, `?start=0`, `?limit=10` ask for the first page; any other page (or a cursor) reads the store. */
 const isFirstPage = (page: PageRequest) =>
@@ -33,24 +36,36 @@ const isFirstPage = (page: PageRequest) =>
 
 export function createApp({
   store,
+  sessions,
   exports,
   firstPage,
   notFoundCache,
   trustedProxies = new Set(["127.0.0.1"]),
+  rateLimit,
+  csrf,
 }: {
-  store: TodoStore;
+  /** The todos and, in the same database, the accounts they belong to. */
+  store: TodoStore & UserStore;
+  /** Who is signed in (sessions.ts): one Redis that every worker and host shares. */
+  sessions: Sessions;
   /** The long task: the queue it goes on, the folder its results land in (see export-routes.ts). */
   exports: Omit<ExportDeps, "store">;
-  /** The cached first page (first-page-cache.ts), built from the store by `renderFirstPage`. */
+  /** The cached first pages (first-page-cache.ts), one per user, built from the store by `renderFirstPage`. */
   firstPage: FirstPageCache;
-  /** The ids the store did not have, remembered for a moment (not-found-cache.ts). */
+  /** The ids the store did not have for a user, remembered for a moment (not-found-cache.ts). */
   notFoundCache: NotFoundCache;
-  /** Addresses whose X-Forwarded-For header is believed (nginx in front). */
+  /** Addresses whose X-Forwarded-For and X-Forwarded-Proto headers are believed (nginx in front). */
   trustedProxies?: ReadonlySet<string>;
+  /** Holds back floods (rate-limit.ts): runs first, before any route, public ones included. */
+  rateLimit?: MiddlewareHandler<AuthEnv>;
+  /** Refuses writes that another site made a browser send with its cookie (csrf.ts): runs before every route. */
+  csrf?: MiddlewareHandler<AuthEnv>;
 }) {
-  // under @hono/node-server, c.env.incoming is the Node request (absent when tested in-process)
-  const app = new Hono<{ Bindings: { incoming?: IncomingMessage } }>();
+  const app = new Hono<AuthEnv>();
+  if (rateLimit) app.use(rateLimit);
+  if (csrf) app.use(csrf);
 
+  // public: the baseline, the health check, and the way in
   app.get("/index", (c) => c.json({ msg: "hello world" }));
 
   app.get("/healthz", async (c) => {
@@ -70,24 +85,43 @@ export function createApp({
     // Redis down only slows the first page down (bypass): "degraded", not 503 — unless the caller
     // needs the cache, e.g. before a benchmark: /healthz?require=redis
     const redis = firstPage.redisState() === "up" ? "ok" : "down: serving from the store (X-Cache: bypass)";
+    // the session store down stops every signed-in route (503) but not the process: "degraded" too,
+    // since taking this worker out of a load balancer would not bring the sessions back
+    const sessionStore = await sessions.ping().then(
+      () => "ok",
+      () => "down: no one can sign in or be recognised (503 on every signed-in route)",
+    );
     try {
       await store.ping();
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       return c.json(
-        { status: "unavailable", checks: { [store.kind]: `down: ${reason}`, redis }, ...seen },
+        {
+          status: "unavailable",
+          checks: { [store.kind]: `down: ${reason}`, redis, sessions: sessionStore },
+          ...seen,
+        },
         503,
       );
     }
-    const checks = { [store.kind]: "ok", redis };
-    if (redis === "ok") return c.json({ status: "ok", checks, ...seen });
+    const checks = { [store.kind]: "ok", redis, sessions: sessionStore };
+    if (redis === "ok" && sessionStore === "ok") return c.json({ status: "ok", checks, ...seen });
     return c.json({ status: "degraded", checks, ...seen }, c.req.query("require") === "redis" ? 503 : 200);
   });
 
+  const signedIn = requireUser(sessions);
+  app.route("/", accountRoutes({ accounts: createAccounts(store), sessions, signedIn, trustedProxies }));
+
+  // everything below answers a signed-in caller only, with the caller's own todos and jobs: the
+  // owner comes from the session, never from the request
+  app.use("/todo/*", signedIn);
+  app.use("/jobs/*", signedIn);
+
   app.get("/todo", async (c) => {
+    const owner = c.get("user").id;
     const page = readPage(c);
-    if (!isFirstPage(page)) return c.json(await listPage(store, page));
-    const { body, cache } = await firstPage.read();
+    if (!isFirstPage(page)) return c.json(await listPage(store, owner, page));
+    const { body, cache } = await firstPage.read(owner);
     // a Response with a plain header object goes to the socket as it is; c.body() with two
     // headers would first build a Headers object, which costs more than the cache hit itself
     return new Response(body, { headers: { "Content-Type": "application/json", "X-Cache": cache } });
@@ -100,28 +134,35 @@ export function createApp({
       onError: (c) => jsonError(c, 413, `the body is larger than ${MAX_BODY_BYTES / 1024} KiB`),
     }),
     async (c) => {
-      const todo = await store.add(await readContent(c));
-      // every write invalidates before it is acknowledged, so the writer never reads it back stale
-      await firstPage.invalidate();
+      const owner = c.get("user").id;
+      const todo = await store.add(owner, await readContent(c));
+      // every write invalidates (the writer's own page) before it is acknowledged, so the writer
+      // never reads it back stale
+      await firstPage.invalidate(owner);
       return c.json(todo, 201, { Location: `/todo/${todo.id}` });
     },
   );
 
+  // another user's todo is a 404, exactly like one that never existed: not a 403 that would
+  // confirm the id is real
   app.get("/todo/:id", async (c) => {
-    const todo = await notFoundCache.get(c.req.param("id"), (id) => store.get(id));
+    const owner = c.get("user").id;
+    const todo = await notFoundCache.get(owner, c.req.param("id"), (id) => store.get(owner, id));
     return todo ? c.json(todo) : unknownTodo(c);
   });
 
   app.put("/todo/:id/finish", async (c) => {
-    const todo = await store.finish(c.req.param("id"));
+    const owner = c.get("user").id;
+    const todo = await store.finish(owner, c.req.param("id"));
     if (!todo) return unknownTodo(c);
-    await firstPage.invalidate();
+    await firstPage.invalidate(owner);
     return c.json(todo);
   });
 
   app.delete("/todo/:id", async (c) => {
-    if (!(await store.remove(c.req.param("id")))) return unknownTodo(c);
-    await firstPage.invalidate();
+    const owner = c.get("user").id;
+    if (!(await store.remove(owner, c.req.param("id")))) return unknownTodo(c);
+    await firstPage.invalidate(owner);
     return c.body(null, 204);
   });
 
@@ -137,7 +178,16 @@ export function createApp({
         ? jsonError(c, 503, "the job queue (Redis) is unavailable; try again in a moment", {
             "Retry-After": "1",
           })
-        : onError(error, c),
+        : error instanceof SessionsUnavailableError
+          ? jsonError(
+              c,
+              503,
+              "sign-in is unavailable: the session store (Redis) cannot be reached; try again shortly",
+              {
+                "Retry-After": "1",
+              },
+            )
+          : onError(error, c),
   );
   return app;
 }

@@ -1,7 +1,9 @@
-import { integer, oneOf, optionalUrl, type Setting } from "@zero-to-one/server-kit";
+import { integer, oneOf, type Setting } from "@zero-to-one/server-kit";
+import { redacted, secretUrl } from "./secrets.js";
 
+/** REDIS_URL=redis://:password@host:6379 when Redis asks for a password (it does in this stage). */
 const redisUrl: Setting<string> = (name, raw) =>
-  optionalUrl(["redis:", "rediss:"])(name, raw) ?? "redis://127.0.0.1:6379";
+  secretUrl(["redis:", "rediss:"])(name, raw) ?? "redis://127.0.0.1:6379";
 
 /** The settings of the cache; the server and the seed script read the same ones. */
 export const cacheSettings = {
@@ -20,4 +22,4 @@ export const cacheSettings = {
 };
 
 /** A Redis URL fit for a log line: the password, if any, left out. */
-export const redactedRedisUrl = (url: string) => url.replace(/\/\/[^@/]*@/, "//…@");
+export const redactedRedisUrl = redacted;

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 
@@ -13,31 +13,40 @@ import { pipeline } from "node:stream/promises";
  * A file appears under its final name only when it is whole: a worker writes `<job>.<random>.partial`
  * and renames it at the end (rename is atomic), so a reader never sees half an export, and a worker
  * killed mid-way leaves only a partial file that the next attempt removes.
+ *
+ * Each user's exports have a folder of their own, `<EXPORT_DIR>/<owner>/`: one user's files are
+ * never next to another's, and removing an account's exports is removing one folder.
  */
 export function exportFiles(dir: string) {
-  const finalPath = (jobId: string) => join(dir, `${jobId}.csv`);
-
   return {
     dir,
 
-    /** Writes `chunks` to the job's file and returns its name once it is whole. */
-    async write(jobId: string, chunks: AsyncIterable<string>): Promise<{ file: string; bytes: number }> {
-      await mkdir(dir, { recursive: true });
-      await removePartials(dir, jobId);
-      const partial = join(dir, `${jobId}.${randomUUID()}.partial`);
+    /** Writes `chunks` to the job's file in the owner's folder and returns its path once it is whole. */
+    async write(
+      owner: string,
+      jobId: string,
+      chunks: AsyncIterable<string>,
+    ): Promise<{ file: string; bytes: number }> {
+      const folder = join(dir, owner);
+      const file = join(owner, `${jobId}.csv`);
+      await mkdir(folder, { recursive: true });
+      await removePartials(folder, jobId);
+      const partial = join(folder, `${jobId}.${randomUUID()}.partial`);
       try {
         await pipeline(Readable.from(chunks), createWriteStream(partial, { flags: "wx" }));
-        await rename(partial, finalPath(jobId));
+        await rename(partial, join(dir, file));
       } catch (error) {
         await rm(partial, { force: true });
         throw error;
       }
-      return { file: `${jobId}.csv`, bytes: (await stat(finalPath(jobId))).size };
+      return { file, bytes: (await stat(join(dir, file))).size };
     },
 
     /** The finished file as a stream with its size, or undefined when it is not (or no longer) here. */
     async open(file: string): Promise<{ stream: Readable; bytes: number } | undefined> {
-      const path = join(dir, file);
+      const path = resolve(dir, file);
+      // a path that leads out of EXPORT_DIR is no export of ours, whatever a job's result says
+      if (relative(resolve(dir), path).split(sep)[0] === "..") return undefined;
       try {
         const { size } = await stat(path);
         return { stream: createReadStream(path), bytes: size };
@@ -46,16 +55,18 @@ export function exportFiles(dir: string) {
       }
     },
 
-    /** Deletes exports (and abandoned partial files) older than `maxAgeMs`; returns how many. */
+    /** Deletes exports (and abandoned partial files) older than `maxAgeMs`, in every owner's folder; returns how many. */
     async sweep(maxAgeMs: number, now = Date.now()): Promise<number> {
       let removed = 0;
-      for (const name of await readdir(dir).catch(() => [])) {
-        if (!name.endsWith(".csv") && !name.endsWith(".partial")) continue;
-        const path = join(dir, name);
-        const info = await stat(path).catch(() => undefined);
-        if (info && now - info.mtimeMs > maxAgeMs) {
-          await rm(path, { force: true });
-          removed++;
+      for (const owner of await readdir(dir).catch(() => [])) {
+        for (const name of await readdir(join(dir, owner)).catch(() => [])) {
+          if (!name.endsWith(".csv") && !name.endsWith(".partial")) continue;
+          const path = join(dir, owner, name);
+          const info = await stat(path).catch(() => undefined);
+          if (info && now - info.mtimeMs > maxAgeMs) {
+            await rm(path, { force: true });
+            removed++;
+          }
         }
       }
       return removed;

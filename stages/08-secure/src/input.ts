@@ -11,7 +11,7 @@ export const MAX_CONTENT_CHARS = 1000;
  * as `{"$ne": null}` that would become a query operator further down the line.
  */
 export async function readContent(c: Context): Promise<string> {
-  const body = await readBody(c);
+  const body = await readBody(c, { what: "the todo", example: '{"content": "…"}' });
   const content = body["content"];
   if (content === undefined) throw new ApiError(400, 'the field "content" is missing');
   if (typeof content !== "string") {
@@ -28,7 +28,11 @@ export async function readContent(c: Context): Promise<string> {
   return content;
 }
 
-async function readBody(c: Context): Promise<Record<string, unknown>> {
+/** The fields of a form or JSON body; `what` and `example` name what was expected in the 400s and 415s. */
+export async function readBody(
+  c: Context,
+  { what, example }: { what: string; example: string },
+): Promise<Record<string, unknown>> {
   const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase();
   if (type === "application/x-www-form-urlencoded" || type === "multipart/form-data") {
     return c.req.parseBody({ all: true });
@@ -41,13 +45,13 @@ async function readBody(c: Context): Promise<Record<string, unknown>> {
       throw new ApiError(400, "the body is not valid JSON");
     }
     if (typeof body !== "object" || body === null || Array.isArray(body)) {
-      throw new ApiError(400, 'the JSON body must be an object such as {"content": "…"}');
+      throw new ApiError(400, `the JSON body must be an object such as ${example}`);
     }
     return body as Record<string, unknown>;
   }
   throw new ApiError(
     415,
-    `send the todo as a form (application/x-www-form-urlencoded) or as JSON (application/json), not ${type ?? "a body without Content-Type"}`,
+    `send ${what} as a form (application/x-www-form-urlencoded) or as JSON (application/json), not ${type ?? "a body without Content-Type"}`,
   );
 }
 

@@ -27,6 +27,9 @@ export interface NotFoundCacheOptions {
  * It cannot answer wrongly: ids are made by the server when a todo is created, never reused and never
  * chosen by a client, so no todo can appear later under an id remembered as missing; and a todo that
  * was found is never cached here, so a delete leaves nothing behind.
+ *
+ * "Not found" is an answer to one user: another user's todo is missing for this user and present for
+ * its owner. So what is remembered is the pair, `<namespace>:<owner>:<id>`, never the id alone.
  */
 export function createNotFoundCache({
   redisUrl,
@@ -37,7 +40,7 @@ export function createNotFoundCache({
 }: NotFoundCacheOptions) {
   /** What this worker's lookups did: for tests, and shown in /healthz. */
   const stats = { storeReads: 0, remembered: 0, malformed: 0 };
-  const fromStore = (id: string, load: (id: string) => Promise<Todo | undefined>) => {
+  const fromStore = (_owner: string, id: string, load: (id: string) => Promise<Todo | undefined>) => {
     stats.storeReads++;
     return load(id);
   };
@@ -50,26 +53,32 @@ export function createNotFoundCache({
   redis.on("error", () => {});
   redis.connect().catch(() => {});
   const bounded = createDeadline(commandTimeoutMs);
-  const key = (id: string) => `${namespace}:${id}`;
+  const key = (owner: string, id: string) => `${namespace}:${owner}:${id}`;
 
   return {
     stats,
 
-    /** The todo, from `load` unless the id cannot exist or was not found a moment ago. */
-    async get(id: string, load: (id: string) => Promise<Todo | undefined>): Promise<Todo | undefined> {
+    /** The owner's todo, from `load` unless the id cannot exist or was not found for this owner a moment ago. */
+    async get(
+      owner: string,
+      id: string,
+      load: (id: string) => Promise<Todo | undefined>,
+    ): Promise<Todo | undefined> {
       if (!TODO_ID.test(id)) {
         stats.malformed++;
         return undefined;
       }
       // Redis away or slow: the store answers, as it would without this cache
-      const known = redis.isReady ? await bounded(redis.exists(key(id))).catch(() => 0) : 0;
+      const known = redis.isReady ? await bounded(redis.exists(key(owner, id))).catch(() => 0) : 0;
       if (known) {
         stats.remembered++;
         return undefined;
       }
-      const todo = await fromStore(id, load);
+      const todo = await fromStore(owner, id, load);
       if (!todo && redis.isReady) {
-        await bounded(redis.set(key(id), "", { expiration: { type: "PX", value: ttlMs } })).catch(() => {});
+        await bounded(redis.set(key(owner, id), "", { expiration: { type: "PX", value: ttlMs } })).catch(
+          () => {},
+        );
       }
       return todo;
     },

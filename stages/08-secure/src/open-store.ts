@@ -1,19 +1,20 @@
-import { optionalUrl, text } from "@zero-to-one/server-kit";
+import { text } from "@zero-to-one/server-kit";
 import { fileURLToPath } from "node:url";
 import { createMongoStore } from "./mongo-store.js";
+import { redacted, secretUrl } from "./secrets.js";
 import { createSqliteStore } from "./sqlite-store.js";
 
 /** The settings that pick a store; the server and the seed script read the same ones. */
 export const storeSettings = {
   // inside the stage folder, wherever the process was started from
   DB_PATH: text(fileURLToPath(new URL("../.data/todo.db", import.meta.url))),
-  MONGO_URL: optionalUrl(["mongodb:", "mongodb+srv:"]),
+  MONGO_URL: secretUrl(["mongodb:", "mongodb+srv:"]),
 };
 
 /** MongoDB when MONGO_URL is set, else the SQLite file at DB_PATH. */
 export async function openStore({ DB_PATH, MONGO_URL }: { DB_PATH: string; MONGO_URL: string | undefined }) {
   const store = MONGO_URL ? await createMongoStore(MONGO_URL) : createSqliteStore(DB_PATH);
-  const where = MONGO_URL ? MONGO_URL.replace(/\/\/[^@/]*@/, "//…@") : DB_PATH;
+  const where = MONGO_URL ? redacted(MONGO_URL) : DB_PATH;
   return { store, description: `${store.kind} at ${where}` };
 }
 

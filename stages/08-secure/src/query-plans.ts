@@ -2,19 +2,19 @@ import type Database from "better-sqlite3";
 import { MongoServerError, type Collection, type Db, type Document, type FindCursor } from "mongodb";
 
 /**
- * The article's explain moment: how the database answers the first page, without and with the
- * index. These functions only ask; `npm run explain` prints the answers.
+ * The article's explain moment: how the database answers one user's first page, without and with
+ * the index. These functions only ask; `npm run explain` prints the answers.
  */
 
 const FIRST_PAGE = (from: string) =>
-  `SELECT id, content, created_at, is_finished, finished_at FROM ${from} ORDER BY created_at DESC, id DESC LIMIT 10`;
+  `SELECT id, content, created_at, is_finished, finished_at FROM ${from} WHERE owner = ? ORDER BY created_at DESC, id DESC LIMIT 10`;
 
 /** SQLite's EXPLAIN QUERY PLAN, one line per step. NOT INDEXED plans as if the index did not exist. */
-export function sqlitePlans(db: Database.Database) {
+export function sqlitePlans(db: Database.Database, owner = "") {
   const plan = (sql: string) =>
     db
-      .prepare<[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
-      .all()
+      .prepare<[string], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+      .all(owner)
       .map((row) => row.detail);
   return {
     withoutIndex: plan(FIRST_PAGE("todos NOT INDEXED")),
@@ -33,12 +33,22 @@ export const sqliteQueries = {
   firstPage: FIRST_PAGE("todos"),
   byOffset: `${FIRST_PAGE("todos")} OFFSET ?`,
   byCursor: `SELECT id, content, created_at, is_finished, finished_at FROM todos
-    WHERE (created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT 10`,
+    WHERE owner = ? AND (created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT 10`,
 };
+
+/** The account with the most todos: the one whose pages the plans and timings are about. */
+export function sqliteBusiestOwner(db: Database.Database) {
+  return db
+    .prepare<[], { owner: string; username: string | null; todos: number }>(
+      `SELECT owner, (SELECT username FROM users WHERE users.id = owner) AS username, count(*) AS todos
+       FROM todos WHERE owner IS NOT NULL GROUP BY owner ORDER BY todos DESC LIMIT 1`,
+    )
+    .get();
+}
 
 /** What MongoDB reports: the winning plan's stages and what running it examined. */
 export interface MongoPlan {
-  /** The winning plan's stages, outermost first, e.g. ["LIMIT", "FETCH", "IXSCAN newest_first"]. */
+  /** The winning plan's stages, outermost first, e.g. ["LIMIT", "FETCH", "IXSCAN owner_newest_first"]. */
   stages: string[];
   docsExamined: number;
   keysExamined: number;
@@ -82,9 +92,22 @@ export async function mongoIndexes(todos: Collection<Document>) {
   }));
 }
 
-/** explain("executionStats") of the first page: a forced collection scan, then the normal plan. */
-export async function mongoPlans(todos: Collection<Document>) {
-  const firstPage = () => todos.find().sort(NEWEST_FIRST).limit(10);
+/** The account with the most todos, and how many: the one whose pages the plans are about. */
+export async function mongoBusiestOwner(todos: Collection<Document>) {
+  const [busiest] = await todos
+    .aggregate<{ _id: string; todos: number }>([
+      { $match: { owner: { $type: "string" } } },
+      { $group: { _id: "$owner", todos: { $sum: 1 } } },
+      { $sort: { todos: -1 } },
+      { $limit: 1 },
+    ])
+    .toArray();
+  return busiest && { owner: busiest._id, todos: busiest.todos };
+}
+
+/** explain("executionStats") of one owner's first page: a forced collection scan, then the normal plan. */
+export async function mongoPlans(todos: Collection<Document>, owner = "") {
+  const firstPage = () => todos.find({ owner }).sort(NEWEST_FIRST).limit(10);
   return {
     withoutIndex: await explain(firstPage().hint({ $natural: 1 })),
     withIndex: await explain(firstPage()),
@@ -150,11 +173,15 @@ function median(runs: number, work: () => unknown): number {
   return times[Math.floor(times.length / 2)]!;
 }
 
-/** A page deep in the list, by offset (skip) and by cursor: keys and documents each one walks. */
-export async function mongoDeepPlans(todos: Collection<Document>, depth: number) {
-  const page = (filter: Document) => todos.find(filter).sort(NEWEST_FIRST).limit(10);
+/** A page deep in one owner's list, by offset (skip) and by cursor: keys and documents each one walks. */
+export async function mongoDeepPlans(todos: Collection<Document>, owner: string, depth: number) {
+  const page = (filter: Document) =>
+    todos
+      .find({ owner, ...filter })
+      .sort(NEWEST_FIRST)
+      .limit(10);
   const [last] = await todos
-    .find()
+    .find({ owner })
     .sort(NEWEST_FIRST)
     .skip(Math.max(0, depth - 1))
     .limit(1)

@@ -2,9 +2,13 @@ import { integer, text } from "@zero-to-one/server-kit";
 import { createNodeRedisClient, Queue, type Job } from "bullmq";
 import { fileURLToPath } from "node:url";
 import { createClient } from "redis";
+import type { Owner } from "./store.js";
 
-/** The queue's name in Redis; the API adds to it, every worker process takes from it. */
-export const EXPORT_QUEUE = "todo-export";
+/**
+ * The queue's name in Redis; the API adds to it, every worker process takes from it. Not stage 07's
+ * queue: a worker of that stage, which knows no owners, must never take these jobs.
+ */
+export const EXPORT_QUEUE = "todo-export-per-user";
 
 /** The settings both sides of the queue read: the API (inline exports, results) and the worker. */
 export const exportSettings = {
@@ -17,7 +21,7 @@ export const exportSettings = {
 export const RESULT_TTL_MS = 60 * 60 * 1000;
 
 export interface ExportResult {
-  /** The file's name inside EXPORT_DIR. */
+  /** The file's path inside EXPORT_DIR: `<owner>/<job id>.csv`. */
   file: string;
   rows: number;
   bytes: number;
@@ -27,13 +31,19 @@ export interface ExportProgress {
   /** How many todos the store held when the export began (a page may add or lose a few). */
   total: number;
 }
-export type ExportJob = Job<Record<string, never>, ExportResult>;
+/** Whose todos the job exports: the account that asked for it, and the only one who may see it. */
+export interface ExportData {
+  owner: Owner;
+}
+export type ExportJob = Job<ExportData, ExportResult>;
 
-/** A client's Idempotency-Key, or a fresh one, becomes the job id: the same key, the same job. */
+/**
+ * A client's Idempotency-Key, or a fresh one, becomes the job id together with the owner: the same
+ * key from the same user, the same job; the same key from another user, another job.
+ */
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,64}$/;
-export const exportJobId = (key: string) => `export-${key}`;
-export const isExportJobId = (id: string) =>
-  id.startsWith("export-") && IDEMPOTENCY_KEY.test(id.slice("export-".length));
+export const exportJobId = (owner: Owner, key: string) => `export-${owner}-${key}`;
+const EXPORT_JOB_ID = /^export-[A-Za-z0-9_-]{1,140}$/;
 
 export interface QueueOptions {
   redisUrl: string;
@@ -50,7 +60,7 @@ export interface QueueOptions {
  */
 export function createExportQueue({ redisUrl, attempts, backoffMs }: QueueOptions) {
   const client = createClient({ url: redisUrl, disableOfflineQueue: true });
-  const queue = new Queue<Record<string, never>, ExportResult>(EXPORT_QUEUE, {
+  const queue = new Queue<ExportData, ExportResult>(EXPORT_QUEUE, {
     connection: createNodeRedisClient(client),
     defaultJobOptions: {
       attempts,
@@ -63,12 +73,16 @@ export function createExportQueue({ redisUrl, attempts, backoffMs }: QueueOption
   reportRedisErrors("queue", queue);
 
   return {
-    /** Adds the export; a second add with the same key returns the job the first one made. */
-    submit: (key: string): Promise<ExportJob> =>
-      queue.add("export", {}, { jobId: exportJobId(key) }).catch(unavailable),
+    /** Adds the owner's export; a second add with the same key returns the job the first one made. */
+    submit: (owner: Owner, key: string): Promise<ExportJob> =>
+      queue.add("export", { owner }, { jobId: exportJobId(owner, key) }).catch(unavailable),
 
-    find: async (id: string): Promise<ExportJob | undefined> =>
-      isExportJobId(id) ? ((await queue.getJob(id).catch(unavailable)) as ExportJob | undefined) : undefined,
+    /** The job, if it is the owner's: another user's job is as absent as one that never existed. */
+    find: async (owner: Owner, id: string): Promise<ExportJob | undefined> => {
+      if (!EXPORT_JOB_ID.test(id)) return undefined;
+      const job = (await queue.getJob(id).catch(unavailable)) as ExportJob | undefined;
+      return job?.data.owner === owner ? job : undefined;
+    },
 
     /** waiting, active, delayed, completed or failed */
     stateOf: (job: ExportJob) => job.getState().catch(unavailable),

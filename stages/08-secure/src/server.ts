@@ -10,6 +10,8 @@ import { createNotFoundCache } from "./not-found-cache.js";
 import { openStoreOrExit, storeSettings } from "./open-store.js";
 import { exitWhenReleased, runPrimary } from "./primary.js";
 import { createExportQueue, exportSettings } from "./queue.js";
+import { redacted } from "./secrets.js";
+import { createSessions, sessionSettings } from "./sessions.js";
 
 const config = readConfigOrExit({
   PORT: port(8000),
@@ -19,26 +21,32 @@ const config = readConfigOrExit({
   TRUSTED_PROXY: addressList("127.0.0.1"),
   ...storeSettings,
   ...cacheSettings,
+  ...sessionSettings,
   ...exportSettings,
   EXPORT_ATTEMPTS: integer(3, { min: 1, max: 20 }),
   EXPORT_BACKOFF_MS: integer(2_000, { min: 0, max: 3_600_000 }),
 });
+// one Redis for the cache and the sessions unless SESSION_REDIS_URL names another
+const sessionRedisUrl = config.SESSION_REDIS_URL ?? config.REDIS_URL;
 
 if (cluster.isPrimary) {
   // the primary opens no store and serves nothing: it forks, watches and replaces the workers
   const store = config.MONGO_URL
-    ? `mongo at ${config.MONGO_URL.replace(/\/\/[^@/]*@/, "//…@")}` // no password in the log
+    ? `mongo at ${redacted(config.MONGO_URL)}` // no password in the log
     : `sqlite at ${config.DB_PATH}`;
   const cache =
     `redis at ${redactedRedisUrl(config.REDIS_URL)}` +
     (config.CACHE_PROTECTION === "off" ? ", protection OFF: no lock, no stale copy, no not-found cache" : "");
+  const sessions =
+    sessionRedisUrl === config.REDIS_URL ? "the same redis" : `redis at ${redactedRedisUrl(sessionRedisUrl)}`;
   runPrimary({
     workers: config.WORKERS,
     onReady: ({ pids, port }) => {
       const host = config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST;
       console.log(
         `stage 08-secure listening on http://${host}:${port}/todo ` +
-          `(store: ${store}, cache: ${cache}, ${pids.length} workers: pids ${pids.join(", ")}; primary pid ${process.pid})` +
+          `(store: ${store}, cache: ${cache}, sessions: ${sessions}, ` +
+          `${pids.length} workers: pids ${pids.join(", ")}; primary pid ${process.pid})` +
           `, exports queued on the same redis for \`npm run worker\``,
       );
     },
@@ -47,6 +55,8 @@ if (cluster.isPrimary) {
   // each worker: its own store connection and its own caches (the first page: L1 in its memory and
   // two Redis connections; the ids not found: one more)
   const { store } = await openStoreOrExit(config);
+  // who is signed in: in Redis, so every worker and every host sees the same sessions
+  const sessions = createSessions({ redisUrl: sessionRedisUrl, ttlSeconds: config.SESSION_TTL_S });
   // the long task goes on the queue; any worker process, on any machine, takes it from there
   const exports = {
     queue: createExportQueue({
@@ -63,7 +73,7 @@ if (cluster.isPrimary) {
     onWrite: config.CACHE_ON_WRITE,
     freshMs: config.CACHE_FRESH_MS,
     protection: config.CACHE_PROTECTION,
-    load: () => renderFirstPage(store),
+    load: (owner) => renderFirstPage(store, owner),
   });
   const notFoundCache = createNotFoundCache({
     redisUrl: config.REDIS_URL,
@@ -75,13 +85,19 @@ if (cluster.isPrimary) {
   process.on("SIGINT", () => {});
   process.on("SIGHUP", () => {});
   await serveGracefully({
-    fetch: createApp({ store, exports, firstPage, notFoundCache, trustedProxies: config.TRUSTED_PROXY })
-      .fetch,
+    fetch: createApp({
+      store,
+      sessions,
+      exports,
+      firstPage,
+      notFoundCache,
+      trustedProxies: config.TRUSTED_PROXY,
+    }).fetch,
     port: config.PORT,
     hostname: config.HOST,
     signals: ["SIGTERM"],
     onClose: async () => {
-      await Promise.all([firstPage.close(), notFoundCache.close()]);
+      await Promise.all([firstPage.close(), notFoundCache.close(), sessions.close()]);
       await exports.queue.close();
       await store.close();
     },

@@ -10,6 +10,7 @@ import {
   exportSettings,
   RESULT_TTL_MS,
   reportRedisErrors,
+  type ExportData,
   type ExportResult,
 } from "./queue.js";
 
@@ -31,7 +32,7 @@ const files = exportFiles(config.EXPORT_DIR);
 // `maxRetriesPerRequest: null` asks of an ioredis connection. node-redis behaves so by default:
 // commands wait in its offline queue while it reconnects, with no per-command retry limit.
 const client = createClient({ url: config.REDIS_URL });
-const worker = new Worker<Record<string, never>, ExportResult>(
+const worker = new Worker<ExportData, ExportResult>(
   EXPORT_QUEUE,
   exportProcessor({ store, files, pageSize: config.EXPORT_PAGE_SIZE }),
   {
