@@ -14,6 +14,8 @@ export interface AccountDeps {
   signedIn: MiddlewareHandler<AuthEnv>;
   /** Addresses whose X-Forwarded-Proto is believed (nginx in front), for the cookie's Secure flag. */
   trustedProxies: ReadonlySet<string>;
+  /** How often an address may sign up, and an address or a username try to log in (rate-limit.ts). */
+  attempts?: { signup: MiddlewareHandler; login: MiddlewareHandler };
 }
 
 const MAX_BODY_BYTES = 4 * 1024;
@@ -25,7 +27,13 @@ const wrongCredentials = (c: Context) => jsonError(c, 401, "wrong username or pa
  * Accounts and sessions: sign up, log in (a cookie for browsers, a bearer token for API clients),
  * log out, who am I, and a password change that ends every session of the account.
  */
-export function accountRoutes({ accounts, sessions, signedIn, trustedProxies }: AccountDeps) {
+export function accountRoutes({
+  accounts,
+  sessions,
+  signedIn,
+  trustedProxies,
+  attempts = { signup: (_c, next) => next(), login: (_c, next) => next() },
+}: AccountDeps) {
   const routes = new Hono<AuthEnv>();
   const limit = bodyLimit({
     maxSize: MAX_BODY_BYTES,
@@ -39,7 +47,7 @@ export function accountRoutes({ accounts, sessions, signedIn, trustedProxies }: 
     setSessionCookie(c, id, { secure: secure(c), maxAge: sessions.ttlSeconds });
   };
 
-  routes.post("/signup", limit, async (c) => {
+  routes.post("/signup", limit, attempts.signup, async (c) => {
     const credentials = await readCredentials(c);
     const user = await accounts.signUp(credentials);
     if (!user)
@@ -48,7 +56,7 @@ export function accountRoutes({ accounts, sessions, signedIn, trustedProxies }: 
     return c.json(user, 201, { Location: "/me" });
   });
 
-  routes.post("/login", limit, async (c) => {
+  routes.post("/login", limit, attempts.login, async (c) => {
     const user = await accounts.logIn(await readCredentials(c));
     if (!user) return wrongCredentials(c);
     await startSession(c, user);
@@ -57,7 +65,7 @@ export function accountRoutes({ accounts, sessions, signedIn, trustedProxies }: 
 
   // API clients log in here: the session id comes back as a token for `Authorization: Bearer`, and
   // no cookie is set. (The cookie's value never appears in a body a script could read.)
-  routes.post("/tokens", limit, async (c) => {
+  routes.post("/tokens", limit, attempts.login, async (c) => {
     const user = await accounts.logIn(await readCredentials(c));
     if (!user) return wrongCredentials(c);
     const token = await sessions.create({ id: user.id, username: user.username });

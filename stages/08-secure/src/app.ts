@@ -1,6 +1,7 @@
 import { jsonError, notFound, onError } from "@zero-to-one/server-kit";
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { every } from "hono/combine";
 import { accountRoutes } from "./account-routes.js";
 import { createAccounts } from "./accounts.js";
 import { requireUser, type AuthEnv } from "./auth.js";
@@ -11,8 +12,10 @@ import { exportRoutes, type ExportDeps } from "./export-routes.js";
 import { DEFAULT_LIMIT, readContent, readPage, type PageRequest } from "./input.js";
 import type { NotFoundCache } from "./not-found-cache.js";
 import { QueueUnavailableError } from "./queue.js";
+import type { RateLimits } from "./rate-limit.js";
 import { SessionsUnavailableError, type Sessions } from "./sessions.js";
 import { StoreUnavailableError, type Owner, type TodoStore, type UserStore } from "./store.js";
+import { webPage } from "./web-page.js";
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -41,7 +44,7 @@ export function createApp({
   firstPage,
   notFoundCache,
   trustedProxies = new Set(["127.0.0.1"]),
-  rateLimit,
+  rateLimits,
   csrf,
 }: {
   /** The todos and, in the same database, the accounts they belong to. */
@@ -56,17 +59,17 @@ export function createApp({
   notFoundCache: NotFoundCache;
   /** Addresses whose X-Forwarded-For and X-Forwarded-Proto headers are believed (nginx in front). */
   trustedProxies?: ReadonlySet<string>;
-  /** Holds back floods (rate-limit.ts): runs first, before any route, public ones included. */
-  rateLimit?: MiddlewareHandler<AuthEnv>;
+  /** Holds back floods (rate-limit.ts): per user once signed in, per address and username on the way in. */
+  rateLimits?: RateLimits;
   /** Refuses writes that another site made a browser send with its cookie (csrf.ts): runs before every route. */
   csrf?: MiddlewareHandler<AuthEnv>;
 }) {
   const app = new Hono<AuthEnv>();
-  if (rateLimit) app.use(rateLimit);
   if (csrf) app.use(csrf);
 
-  // public: the baseline, the health check, and the way in
+  // public: the baseline, the health check, the page, and the way in
   app.get("/index", (c) => c.json({ msg: "hello world" }));
+  app.route("/", webPage());
 
   app.get("/healthz", async (c) => {
     // which worker answered (requests spread over the cluster) and who asked (through nginx or not)
@@ -109,8 +112,18 @@ export function createApp({
     return c.json({ status: "degraded", checks, ...seen }, c.req.query("require") === "redis" ? 503 : 200);
   });
 
-  const signedIn = requireUser(sessions);
-  app.route("/", accountRoutes({ accounts: createAccounts(store), sessions, signedIn, trustedProxies }));
+  // who is asking, then whether they have asked too often (a bucket per user)
+  const signedIn = rateLimits ? every(requireUser(sessions), rateLimits.api) : requireUser(sessions);
+  app.route(
+    "/",
+    accountRoutes({
+      accounts: createAccounts(store),
+      sessions,
+      signedIn,
+      trustedProxies,
+      attempts: rateLimits,
+    }),
+  );
 
   // everything below answers a signed-in caller only, with the caller's own todos and jobs: the
   // owner comes from the session, never from the request

@@ -1,6 +1,9 @@
 import { ConfigError, jsonError, type Setting } from "@zero-to-one/server-kit";
 import type { Context, MiddlewareHandler } from "hono";
 import { createHash } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import { readCredentials } from "./accounts.js";
+import { clientAddress } from "./client-address.js";
 import { BucketsUnavailableError, type TokenBuckets } from "./token-bucket.js";
 
 /** A bucket's shape: up to `burst` requests at once, then `perSecond` on average. */
@@ -123,3 +126,66 @@ export function rateLimit({ buckets, limits, whenUnavailable }: RateLimitOptions
  */
 const bucketKey = (policy: string, partition: string) =>
   `zto:rate:${policy}:${createHash("sha256").update(partition).digest("base64url")}`;
+
+/**
+ * The limits of this stage, one middleware per kind of route:
+ *
+ * - `api`, after requireUser: per signed-in user, failing open (the API keeps answering when Redis
+ *   is away, as it does without its cache; nginx's limit_req still stands in front).
+ * - `signup`: per client address, failing closed.
+ * - `login` (/login and /tokens): per client address and per username, two buckets taken together,
+ *   failing closed. One address trying many usernames and many addresses trying one username are
+ *   both stopped. Without Redis nothing counts the guesses, so no guess is taken.
+ */
+export function createRateLimits({
+  buckets,
+  api,
+  login,
+  trustedProxies,
+}: {
+  buckets: TokenBuckets;
+  api: Rate;
+  login: Rate;
+  /** Addresses whose X-Forwarded-For is believed (client-address.ts). */
+  trustedProxies: ReadonlySet<string>;
+}) {
+  const address = (c: Context) =>
+    clientAddress(
+      (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress,
+      c.req.header("x-forwarded-for"),
+      trustedProxies,
+    );
+  // read as the route reads it (lower-cased), so "Alice" and "alice" share a bucket; a body without
+  // a username has no username bucket, and the route answers it 400
+  const username = async (c: Context) => {
+    try {
+      return (await readCredentials(c)).username;
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    api: rateLimit({
+      buckets,
+      whenUnavailable: "open",
+      limits: [
+        { policy: "api", rate: api, partition: (c) => (c.get("user") as { id: string } | undefined)?.id },
+      ],
+    }),
+    signup: rateLimit({
+      buckets,
+      whenUnavailable: "closed",
+      limits: [{ policy: "signup", rate: login, partition: address }],
+    }),
+    login: rateLimit({
+      buckets,
+      whenUnavailable: "closed",
+      limits: [
+        { policy: "login-address", rate: login, partition: address },
+        { policy: "login-username", rate: login, partition: username },
+      ],
+    }),
+  };
+}
+
+export type RateLimits = ReturnType<typeof createRateLimits>;

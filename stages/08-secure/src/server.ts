@@ -4,14 +4,18 @@ import { availableParallelism } from "node:os";
 import { createApp, renderFirstPage } from "./app.js";
 import { cacheSettings, redactedRedisUrl } from "./cache-settings.js";
 import { addressList } from "./client-address.js";
+import { crossSiteGuard } from "./csrf.js";
 import { exportFiles } from "./export-files.js";
 import { createFirstPageCache } from "./first-page-cache.js";
 import { createNotFoundCache } from "./not-found-cache.js";
 import { openStoreOrExit, storeSettings } from "./open-store.js";
 import { exitWhenReleased, runPrimary } from "./primary.js";
+import { publicOriginSetting } from "./public-origin.js";
 import { createExportQueue, exportSettings } from "./queue.js";
+import { createRateLimits, rateLimitSettings } from "./rate-limit.js";
 import { redacted } from "./secrets.js";
 import { createSessions, sessionSettings } from "./sessions.js";
+import { createTokenBuckets } from "./token-bucket.js";
 
 const config = readConfigOrExit({
   PORT: port(8000),
@@ -22,6 +26,8 @@ const config = readConfigOrExit({
   ...storeSettings,
   ...cacheSettings,
   ...sessionSettings,
+  ...rateLimitSettings,
+  PUBLIC_ORIGIN: publicOriginSetting,
   ...exportSettings,
   EXPORT_ATTEMPTS: integer(3, { min: 1, max: 20 }),
   EXPORT_BACKOFF_MS: integer(2_000, { min: 0, max: 3_600_000 }),
@@ -57,6 +63,9 @@ if (cluster.isPrimary) {
   const { store } = await openStoreOrExit(config);
   // who is signed in: in Redis, so every worker and every host sees the same sessions
   const sessions = createSessions({ redisUrl: sessionRedisUrl, ttlSeconds: config.SESSION_TTL_S });
+  // the rate limits' buckets: counters that expire, like the cache, so on the cache's Redis; every
+  // worker and host that shares it shares them
+  const buckets = createTokenBuckets({ redisUrl: config.REDIS_URL });
   // the long task goes on the queue; any worker process, on any machine, takes it from there
   const exports = {
     queue: createExportQueue({
@@ -92,12 +101,19 @@ if (cluster.isPrimary) {
       firstPage,
       notFoundCache,
       trustedProxies: config.TRUSTED_PROXY,
+      rateLimits: createRateLimits({
+        buckets,
+        api: config.RATE_LIMIT_API,
+        login: config.RATE_LIMIT_LOGIN,
+        trustedProxies: config.TRUSTED_PROXY,
+      }),
+      csrf: crossSiteGuard({ trustedProxies: config.TRUSTED_PROXY, origin: config.PUBLIC_ORIGIN }),
     }).fetch,
     port: config.PORT,
     hostname: config.HOST,
     signals: ["SIGTERM"],
     onClose: async () => {
-      await Promise.all([firstPage.close(), notFoundCache.close(), sessions.close()]);
+      await Promise.all([firstPage.close(), notFoundCache.close(), sessions.close(), buckets.close()]);
       await exports.queue.close();
       await store.close();
     },
