@@ -1,7 +1,9 @@
+import { requestOnce, type Cluster } from "@zero-to-one/test-kit";
 import { Hono } from "hono";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { crossSiteGuard } from "../src/csrf.js";
 import { publicOriginSetting } from "../src/public-origin.js";
+import { noRedis, startCluster } from "./cluster.js";
 
 const PROXY = "127.0.0.1";
 
@@ -136,5 +138,78 @@ describe("the cross-site request guard", () => {
       /must start with http: or https:/,
     );
     expect(publicOriginSetting("PUBLIC_ORIGIN", "")).toBeUndefined();
+  });
+});
+
+if (noRedis) console.log(`skipped: ${noRedis}`);
+
+describe.skipIf(Boolean(noRedis))("the guard in the running app, in front of the sessions", () => {
+  let cluster: Cluster;
+  let cookie: string;
+  let bearer: string;
+  let todo: string;
+  const credentials = JSON.stringify({ username: "csrf-user", password: "a passphrase long enough" });
+  const send = (method: string, path: string, headers: Record<string, string>, body?: string) =>
+    requestOnce(`${cluster.url}${path}`, {
+      method,
+      headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
+      body,
+    });
+  const crossSite = { "sec-fetch-site": "cross-site" };
+
+  beforeAll(async () => {
+    cluster = await startCluster({ WORKERS: "1" });
+    const signup = await send("POST", "/signup", {}, credentials);
+    expect(signup.status).toBe(201);
+    const setCookie = [signup.headers["set-cookie"] ?? []].flat().join("\n");
+    // the second layer: a browser leaves a SameSite=Lax cookie off another site's POST by itself
+    expect(setCookie).toMatch(/; SameSite=Lax/);
+    cookie = /session=[^;]+/.exec(setCookie)![0];
+    bearer = (JSON.parse((await send("POST", "/tokens", {}, credentials)).body) as { token: string }).token;
+    todo = (
+      JSON.parse((await send("POST", "/todo", { cookie }, '{"content":"keep me"}')).body) as { id: string }
+    ).id;
+  });
+  afterAll(async () => {
+    if (cluster && cluster.child.exitCode === null) expect(await cluster.stop()).toBe(0);
+  });
+
+  it("refuses another site's writes with the session cookie, and none of them happens", async () => {
+    const forged = await send("POST", "/todo", { cookie, ...crossSite }, '{"content":"forged"}');
+    expect(forged.status).toBe(403);
+    expect(forged.headers["content-type"]).toMatch(/^application\/json/);
+    expect(JSON.parse(forged.body)).toEqual({
+      error: {
+        status: 403,
+        message: expect.stringMatching(/^cross-site request refused \(Sec-Fetch-Site: cross-site\)/),
+      },
+    });
+    expect((await send("PUT", `/todo/${todo}/finish`, { cookie, ...crossSite })).status).toBe(403);
+    expect((await send("DELETE", `/todo/${todo}`, { cookie, origin: "https://evil.example" })).status).toBe(
+      403,
+    );
+    expect((await send("POST", "/logout", { cookie, ...crossSite })).status).toBe(403);
+    const left = JSON.parse((await send("GET", "/todo", { cookie })).body) as {
+      data: { id: string; content: string; is_finished: boolean }[];
+    };
+    expect(left.data).toEqual([
+      expect.objectContaining({ id: todo, content: "keep me", is_finished: false }),
+    ]);
+  });
+
+  it("refuses a cross-site login too: another site cannot sign the browser in to an account of its choosing", async () => {
+    expect((await send("POST", "/login", crossSite, credentials)).status).toBe(403);
+  });
+
+  it("lets the same writes through from our own page, and from a program with a bearer token", async () => {
+    const ownPage = { "sec-fetch-site": "same-origin", origin: cluster.url };
+    expect((await send("PUT", `/todo/${todo}/finish`, { cookie, ...ownPage })).status).toBe(200);
+    const withToken = await send(
+      "POST",
+      "/todo",
+      { authorization: `Bearer ${bearer}`, ...crossSite },
+      '{"content":"by token"}',
+    );
+    expect(withToken.status).toBe(201);
   });
 });
