@@ -307,11 +307,13 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
   /** The page as the store has it now, stored with the round's message; falls back to a plain flush. */
   async function refresh(page: Page, round: string): Promise<number | undefined> {
     // if another round has run since the newest generation we know of, its message may not have
-    // reached us yet: the script then only drops the page, which is always safe
-    const generation = String(page.generationSeen);
+    // reached us yet: the script then only drops the page, which is always safe. A page this worker
+    // has seen no round of yet asks Redis, as a rebuild does, before it reads the store.
+    let generation = String(page.generationSeen);
     let body: string;
     let started: number;
     try {
+      if (page.generationSeen === 0) generation = (await bounded(redis.get(page.keys.generation))) ?? "0";
       started = now();
       body = await loadFromStore(page);
     } catch {

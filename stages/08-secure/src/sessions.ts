@@ -1,5 +1,6 @@
 import { integer } from "@zero-to-one/server-kit";
 import { createHash, randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { createDeadline } from "./deadline.js";
 import { createRedisClient } from "./redis-client.js";
 import { secretUrl } from "./secrets.js";
@@ -60,11 +61,18 @@ export function createSessions({
   // the first-page cache logs Redis going and coming back; here a failed command is a 503
   redis.on("error", () => {});
   redis.connect().catch(() => {});
+  // the first requests after start-up may come before the first connection: they wait for it a
+  // moment; once it was up, a lost connection fails fast (a 503 the client retries)
+  const firstConnection = Promise.race([
+    new Promise((resolve) => redis.once("ready", resolve)),
+    sleep(commandTimeoutMs, undefined, { ref: false }),
+  ]);
   const bounded = createDeadline(commandTimeoutMs);
   const keyOf = (id: string) => `${namespace}:${createHash("sha256").update(id).digest("base64url")}`;
   const accountKey = (userId: string) => `${namespace}:account:${userId}`;
 
   const command = async <T>(work: () => Promise<T>): Promise<T> => {
+    await firstConnection;
     if (!redis.isReady) throw new SessionsUnavailableError("the session store (Redis) is not connected");
     try {
       return await bounded(work());
