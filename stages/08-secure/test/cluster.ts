@@ -34,14 +34,17 @@ export const SEED_PASSWORD = TEST_PASSWORD;
 /** Signs in as the account `npm run seed` fills: the suites that read seeded todos back are its owner. */
 export const signInAsSeeded = signUpAndIn({ username: "demo", password: SEED_PASSWORD });
 
+/**
+ * Tests sign up and log in from one address far more often than people do; the suites about the
+ * limits set their own.
+ */
+export const testLimits = { RATE_LIMIT_LOGIN: "1000/100", RATE_LIMIT_API: "10000/1000" };
+
 export const stageDir = new URL("..", import.meta.url).pathname;
 export const { freshDbPath, startCluster } = clusteredStage(stageDir, {
   TRUSTED_PROXY: "127.0.0.1",
   REDIS_URL,
   SESSION_REDIS_URL: sessionRedis.REDIS_URL,
   SEED_PASSWORD,
-  // tests sign up and log in from one address far more often than people do; the suites about the
-  // limits set their own
-  RATE_LIMIT_LOGIN: "1000/100",
-  RATE_LIMIT_API: "10000/1000",
+  ...testLimits,
 });

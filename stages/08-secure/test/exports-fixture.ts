@@ -12,7 +12,7 @@ import { createExportQueue, type ExportQueue } from "../src/queue.js";
  * Without redis-server the queue points at an address where nothing listens: the export routes then
  * answer 503, as the stage does when Redis is down, and everything else works.
  */
-const started = await startTestRedis();
+const started = await startTestRedis({ requirePassword: true });
 const queues: ExportQueue[] = [];
 const dir = mkdtempSync(join(tmpdir(), "zto-08-exports-"));
 afterAll(async () => {

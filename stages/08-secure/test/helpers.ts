@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
+import { SEED_PASSWORD } from "./cluster.js";
 
 export const stageDir = new URL("..", import.meta.url).pathname;
 
@@ -111,11 +112,14 @@ export interface JobView {
   failed_reason: string | null;
 }
 
-/** `npm run seed -- --count N` against the SQLite file at `dbPath`, as a learner runs it. */
+/**
+ * `npm run seed -- --count N` against the SQLite file at `dbPath`, as a learner runs it: the todos of
+ * the account `demo`, made with the password SEED_PASSWORD (see signInAsSeeded).
+ */
 export function seedTodos(dbPath: string, count: number) {
   const seeded = spawnSync(process.execPath, ["dist/seed.js", "--count", String(count)], {
     cwd: stageDir,
-    env: { ...process.env, DB_PATH: dbPath, MONGO_URL: "" },
+    env: { ...process.env, DB_PATH: dbPath, MONGO_URL: "", SEED_PASSWORD },
     encoding: "utf8",
   });
   if (seeded.status !== 0) throw new Error(`seeding failed:\n${seeded.stdout}${seeded.stderr}`);

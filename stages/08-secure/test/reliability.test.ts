@@ -1,3 +1,4 @@
+import { overHttp } from "@zero-to-one/contract";
 import { startServer, startTestRedis, type ServerProcess, type TestRedis } from "@zero-to-one/test-kit";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,12 +13,13 @@ import {
   type JobView,
   type WorkerProcess,
 } from "./helpers.js";
+import { signInAsSeeded, testLimits } from "./cluster.js";
 
 /**
  * The queue's promises, checked with real processes: an API server, one or more `npm run worker`
  * processes and a real redis-server of the test's own (with persistence, so it can be restarted).
  */
-const probe = await startTestRedis({ persistent: true });
+const probe = await startTestRedis({ persistent: true, requirePassword: true });
 await probe.redis?.stop();
 
 describe.skipIf(probe.skipped)("the export queue under failure (real Redis, real processes)", () => {
@@ -40,10 +42,13 @@ describe.skipIf(probe.skipped)("the export queue under failure (real Redis, real
     const dir = mkdtempSync(join(tmpdir(), "zto-08-"));
     const dbPath = join(dir, "todo.db");
     seedTodos(dbPath, todos);
-    const started = await startTestRedis({ persistent: true });
+    const started = await startTestRedis({ persistent: true, requirePassword: true });
     redis = started.redis!;
     const env = { REDIS_URL: redis.url, DB_PATH: dbPath, EXPORT_DIR: join(dir, "exports") };
-    api = await startServer({ cwd: stageDir, env: { ...env, ...apiEnv } });
+    // sessions on the same Redis (the default): persistent, so they outlive its restart too
+    api = await startServer({ cwd: stageDir, env: { ...env, ...testLimits, ...apiEnv } });
+    // as the account the seed filled: its todos are the ones exported
+    const auth = await signInAsSeeded(overHttp(api.url));
     const spawnWorker = async (extra: Record<string, string> = {}) => {
       const worker = await startWorker({ ...env, ...extra });
       workers.push(worker);
@@ -53,12 +58,13 @@ describe.skipIf(probe.skipped)("the export queue under failure (real Redis, real
     const submit = async (key?: string) => {
       const res = await fetch(`${http}/todo/export`, {
         method: "POST",
-        headers: key ? { "Idempotency-Key": key } : {},
+        headers: key ? { ...auth, "Idempotency-Key": key } : auth,
       });
       expect(res.status, await res.clone().text()).toBe(202);
       return ((await res.json()) as { job_id: string }).job_id;
     };
-    const status = async (id: string) => (await (await fetch(`${http}/jobs/${id}`)).json()) as JobView;
+    const status = async (id: string) =>
+      (await (await fetch(`${http}/jobs/${id}`, { headers: auth })).json()) as JobView;
     const finished = (id: string, timeoutMs = 60_000) =>
       waitFor(
         `${id} to finish`,
@@ -69,11 +75,14 @@ describe.skipIf(probe.skipped)("the export queue under failure (real Redis, real
         timeoutMs,
       );
     const result = async (id: string) => {
-      const res = await fetch(`${http}/jobs/${id}/result`);
+      const res = await fetch(`${http}/jobs/${id}/result`, { headers: auth });
       expect(res.status).toBe(200);
       return parseCsv((await res.text()).replace(/^\uFEFF/, ""));
     };
-    return { env, dir, exportDir: env.EXPORT_DIR, spawnWorker, submit, status, finished, result };
+    // the exports of a user are in a folder of the user's own
+    const me = (await (await fetch(`${http}/me`, { headers: auth })).json()) as { id: string };
+    const exportDir = join(env.EXPORT_DIR, me.id);
+    return { env, dir, exportDir, auth, spawnWorker, submit, status, finished, result };
   }
 
   it("a worker killed with -9 mid-export: another worker takes the job over, it completes once and whole", async () => {
@@ -107,7 +116,7 @@ describe.skipIf(probe.skipped)("the export queue under failure (real Redis, real
 
     // an API that cannot see the file (expired, or an EXPORT_DIR not shared with the workers) says so
     rmSync(join(t.exportDir, `${id}.csv`));
-    const gone = await fetch(`${api!.url}/jobs/${id}/result`);
+    const gone = await fetch(`${api!.url}/jobs/${id}/result`, { headers: t.auth });
     expect(gone.status).toBe(410);
     expect(((await gone.json()) as { error: { message: string } }).error.message).toMatch(/EXPORT_DIR/);
   }, 120_000);
@@ -120,7 +129,7 @@ describe.skipIf(probe.skipped)("the export queue under failure (real Redis, real
     await redis!.restart!();
     // the API reconnects by itself; the jobs come back from Redis's append-only file
     const states = await waitFor("the API to reach Redis again", async () => {
-      const res = await fetch(`${api!.url}/jobs/${ids[0]}`);
+      const res = await fetch(`${api!.url}/jobs/${ids[0]}`, { headers: t.auth });
       return res.status === 200 ? ((await res.json()) as JobView).state : undefined;
     });
     expect(states).toBe("waiting");
@@ -152,7 +161,7 @@ describe.skipIf(probe.skipped)("the export queue under failure (real Redis, real
     expect(job.finished_at! * 1000 - submittedAt).toBeGreaterThanOrEqual(900);
     expect(worker.output().match(new RegExp(`export ${id} attempt \\d/3 failed`, "g"))).toHaveLength(3);
 
-    const res = await fetch(`${api!.url}/jobs/${id}/result`);
+    const res = await fetch(`${api!.url}/jobs/${id}/result`, { headers: t.auth });
     expect(res.status).toBe(409);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/failed \(.*E/);
   }, 120_000);

@@ -9,30 +9,45 @@ import { createFirstPageCache, type FirstPageCache } from "../src/first-page-cac
 import { createNotFoundCache, type NotFoundCache } from "../src/not-found-cache.js";
 import { createExportQueue, type ExportQueue } from "../src/queue.js";
 import { createSqliteStore } from "../src/sqlite-store.js";
-import type { TodoStore } from "../src/store.js";
+import type { TodoStore, UserStore } from "../src/store.js";
+import { noRedis } from "./cluster.js";
 import { parseCsv, type JobView } from "./helpers.js";
+import { asUser, sessions, someone } from "./signed-in.js";
 
 // its own redis-server (even when REDIS_URL is set), so it can be stopped and no other worker takes its jobs
-const started = await startTestRedis({ persistent: true });
+const started = await startTestRedis({ persistent: true, requirePassword: true });
+const skipped = started.skipped ?? noRedis;
 
-describe.skipIf(started.skipped)("the export routes, with no worker running", () => {
-  if (started.skipped) console.log(`skipped: ${started.skipped}`);
+describe.skipIf(skipped)("the export routes, with no worker running", () => {
+  if (skipped) console.log(`skipped: ${skipped}`);
   let redis: TestRedis;
-  let store: TodoStore;
+  let store: TodoStore & UserStore;
   let queue: ExportQueue;
   let firstPage: FirstPageCache;
   let notFoundCache: NotFoundCache;
-  let app: ReturnType<typeof createApp>;
+  let app: ReturnType<typeof asUser>;
+  /** Another signed-in user of the same app. */
+  let other: ReturnType<typeof asUser>;
+  const user = someone("exporter");
 
   beforeAll(async () => {
     redis = started.redis!;
     store = createSqliteStore(":memory:");
-    for (const content of ["first", 'second, with "quotes"', "=1+1"]) await store.add(content);
+    for (const content of ["first", 'second, with "quotes"', "=1+1"]) await store.add(user.id, content);
+    await store.add(someone().id, "someone else's");
     queue = createExportQueue({ redisUrl: redis.url, attempts: 3, backoffMs: 1000 });
     const files = exportFiles(mkdtempSync(join(tmpdir(), "zto-exports-")));
-    firstPage = createFirstPageCache({ redisUrl: redis.url, load: () => renderFirstPage(store) });
+    firstPage = createFirstPageCache({ redisUrl: redis.url, load: (owner) => renderFirstPage(store, owner) });
     notFoundCache = createNotFoundCache({ redisUrl: redis.url });
-    app = createApp({ store, firstPage, notFoundCache, exports: { queue, files, pageSize: 2 } });
+    const served = createApp({
+      store,
+      sessions,
+      firstPage,
+      notFoundCache,
+      exports: { queue, files, pageSize: 2 },
+    });
+    app = asUser(served, user);
+    other = asUser(served, someone("other"));
   });
   afterAll(async () => {
     await queue?.close();
@@ -89,7 +104,7 @@ describe.skipIf(started.skipped)("the export routes, with no worker running", ()
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     const rows = parseCsv((await res.text()).replace(/^\uFEFF/, ""));
-    const newestFirst = await store.listBefore(null, 100);
+    const newestFirst = await store.listBefore(user.id, null, 100);
     expect(rows.slice(1).map((row) => row[0])).toEqual(newestFirst.map((todo) => todo.id));
     // a formula is defused, everything else comes back as it was written
     expect(
@@ -100,13 +115,31 @@ describe.skipIf(started.skipped)("the export routes, with no worker running", ()
     ).toEqual(["'=1+1", "first", 'second, with "quotes"']);
   });
 
+  it("another user's job is a 404, and the same Idempotency-Key from another user is another job", async () => {
+    const { job_id } = (await (await submit("shared-key")).json()) as { job_id: string };
+    expect((await app.request(`/jobs/${job_id}`)).status).toBe(200);
+    for (const path of [`/jobs/${job_id}`, `/jobs/${job_id}/result`]) {
+      const res = await other.request(path);
+      expect(res.status, path).toBe(404);
+      expect(await res.json()).toEqual({
+        error: { status: 404, message: `no export job with id ${JSON.stringify(job_id)}` },
+      });
+    }
+    const theirs = await other.request("/todo/export", {
+      method: "POST",
+      headers: { "Idempotency-Key": "shared-key" },
+    });
+    expect(theirs.status).toBe(202);
+    expect(((await theirs.json()) as { job_id: string }).job_id).not.toBe(job_id);
+  });
+
   it("answers 503 at once while Redis is down, and recovers when it is back", async () => {
     await redis.kill!();
     const started = Date.now();
     const res = await submit();
     expect(res.status).toBe(503);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/unavailable/);
-    expect((await app.request("/jobs/export-same-key")).status).toBe(503);
+    expect((await app.request(`/jobs/export-${user.id}-same-key`)).status).toBe(503);
     expect(Date.now() - started).toBeLessThan(5_000); // fail fast, not a hang until Redis returns
 
     await redis.start!();
@@ -117,6 +150,6 @@ describe.skipIf(started.skipped)("the export routes, with no worker running", ()
     }
     expect(status).toBe(202);
     // persistence on: the job made before the outage is still there
-    expect((await app.request("/jobs/export-same-key")).status).toBe(200);
+    expect((await app.request(`/jobs/export-${user.id}-same-key`)).status).toBe(200);
   });
 });
