@@ -141,7 +141,8 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
   const {
     redisUrl,
     load,
-    namespace = "zto:first-page",
+    // not stage 07's keys and channel: its workers, sharing a Redis with these, must not hear our rounds
+    namespace = "zto:first-page:per-user",
     freshMs = 10_000,
     staleMs = 10_000,
     protection = "on",
