@@ -55,7 +55,9 @@ export function describeServerProcess(
   const countTodos = async (url: string, headers: Record<string, string>) => {
     let count = 0;
     for (let start = 0; ; start += 100) {
-      const page = JSON.parse((await requestOnce(`${url}/todo?start=${start}&limit=100`, { headers })).body) as {
+      const page = JSON.parse(
+        (await requestOnce(`${url}/todo?start=${start}&limit=100`, { headers })).body,
+      ) as {
         data: unknown[];
       };
       count += page.data.length;
