@@ -14,6 +14,8 @@ export interface AccountDeps {
   signedIn: MiddlewareHandler<AuthEnv>;
   /** Addresses whose X-Forwarded-Proto is believed (nginx in front), for the cookie's Secure flag. */
   trustedProxies: ReadonlySet<string>;
+  /** PUBLIC_ORIGIN when set: its scheme, not the request's, decides the cookie's Secure flag. */
+  origin?: string;
   /** How often an address may sign up, and an address or a username try to log in (rate-limit.ts). */
   attempts?: { signup: MiddlewareHandler; login: MiddlewareHandler };
 }
@@ -32,6 +34,7 @@ export function accountRoutes({
   sessions,
   signedIn,
   trustedProxies,
+  origin,
   attempts = { signup: (_c, next) => next(), login: (_c, next) => next() },
 }: AccountDeps) {
   const routes = new Hono<AuthEnv>();
@@ -39,7 +42,7 @@ export function accountRoutes({
     maxSize: MAX_BODY_BYTES,
     onError: (c) => jsonError(c, 413, `the body is larger than ${MAX_BODY_BYTES / 1024} KiB`),
   });
-  const secure = (c: Context<AuthEnv>) => cameOverHttps(c, trustedProxies);
+  const secure = (c: Context<AuthEnv>) => cameOverHttps(c, trustedProxies, origin);
 
   /** A new session id for the account, every time: never one the client brought (session fixation). */
   const startSession = async (c: Context<AuthEnv>, user: User) => {

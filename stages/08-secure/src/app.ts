@@ -44,6 +44,7 @@ export function createApp({
   firstPage,
   notFoundCache,
   trustedProxies = new Set(["127.0.0.1"]),
+  origin,
   rateLimits,
   csrf,
 }: {
@@ -59,6 +60,8 @@ export function createApp({
   notFoundCache: NotFoundCache;
   /** Addresses whose X-Forwarded-For and X-Forwarded-Proto headers are believed (nginx in front). */
   trustedProxies?: ReadonlySet<string>;
+  /** PUBLIC_ORIGIN when set: where browsers reach us, whose scheme decides the session cookie's Secure flag. */
+  origin?: string;
   /** Holds back floods (rate-limit.ts): per user once signed in, per address and username on the way in. */
   rateLimits?: RateLimits;
   /** Refuses writes that another site made a browser send with its cookie (csrf.ts): runs before every route. */
@@ -121,6 +124,7 @@ export function createApp({
       sessions,
       signedIn,
       trustedProxies,
+      origin,
       attempts: rateLimits,
     }),
   );

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import type { IncomingMessage } from "node:http";
-import { clientAddress } from "./client-address.js";
+import { publicOrigin } from "./public-origin.js";
 import type { SessionUser, Sessions } from "./sessions.js";
 
 /** What the routes of this stage see: the Node request, and once signed in, who is asking. */
@@ -50,14 +50,19 @@ export function requireUser(sessions: Sessions) {
 }
 
 /**
- * Whether the client reached us over HTTPS: TLS on this server, or a trusted proxy (nginx) that
- * terminated TLS and says so in X-Forwarded-Proto. From anyone else the header proves nothing.
+ * Whether browsers reach us over HTTPS, so the session cookie can be Secure: the scheme of the origin
+ * they use (public-origin.ts), the same one the CSRF guard compares. When the operator set
+ * PUBLIC_ORIGIN, it decides: `https://…` means TLS ends in front of us (nginx, a load balancer),
+ * whatever the hop here says; `http://…` means browsers come over plain HTTP, where they would
+ * neither keep nor send back a Secure cookie (no one could stay signed in), so the operator's word
+ * wins over a forwarded header, as it does for the CSRF guard.
+ * Without it: TLS on this server, or a trusted proxy (nginx) that says so in X-Forwarded-Proto.
  */
-export function cameOverHttps(c: Context<AuthEnv>, trustedProxies: ReadonlySet<string>): boolean {
-  if (new URL(c.req.url).protocol === "https:") return true;
-  const peer = clientAddress(c.env?.incoming?.socket.remoteAddress, undefined, trustedProxies);
-  return peer !== undefined && trustedProxies.has(peer) && c.req.header("x-forwarded-proto") === "https";
-}
+export const cameOverHttps = (
+  c: Context<AuthEnv>,
+  trustedProxies: ReadonlySet<string>,
+  configured?: string,
+) => new URL(publicOrigin(c, trustedProxies, configured)).protocol === "https:";
 
 /**
  * The cookie that carries a browser's session (OWASP Session Management Cheat Sheet): HttpOnly, so

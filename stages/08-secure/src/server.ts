@@ -101,6 +101,7 @@ if (cluster.isPrimary) {
       firstPage,
       notFoundCache,
       trustedProxies: config.TRUSTED_PROXY,
+      origin: config.PUBLIC_ORIGIN,
       rateLimits: createRateLimits({
         buckets,
         api: config.RATE_LIMIT_API,

@@ -1,11 +1,12 @@
 import { expectError } from "@zero-to-one/contract";
+import { requestOnce } from "@zero-to-one/test-kit";
 import type { IncomingMessage } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword, verifyPassword } from "../src/accounts.js";
 import { createSqliteStore } from "../src/sqlite-store.js";
-import { redisUrl, withRedis } from "./cluster.js";
+import { redisUrl, startCluster, withRedis } from "./cluster.js";
 import { sessions } from "./signed-in.js";
-import { anyone } from "./workers.js";
+import { anyone, anyoneAt } from "./workers.js";
 
 const PASSWORD = "correct horse battery staple";
 const json = (body: unknown, headers: Record<string, string> = {}) => ({
@@ -293,6 +294,31 @@ await withRedis("08-secure: accounts and sessions", () => {
         expect(sessionCookie(await viaProxy("10.9.9.9", "https")).attributes).not.toContain("Secure");
         expect(sessionCookie(await viaProxy("127.0.0.1", "http")).attributes).not.toContain("Secure");
       });
+
+      it("follows PUBLIC_ORIGIN's scheme when it is set, whatever the hop in front of the app says", async () => {
+        const { username } = await signUp();
+        const logIn = async (origin: string, url: string, peer: string, proto?: string) => {
+          const workers = anyoneAt(origin);
+          try {
+            const app = await workers.cachedApp(store, redisUrl);
+            const headers: Record<string, string> = proto === undefined ? {} : { "x-forwarded-proto": proto };
+            const res = await app.request(url, json({ username, password: PASSWORD }, headers), {
+              incoming: { socket: { remoteAddress: peer } } as IncomingMessage,
+            });
+            return sessionCookie(res).attributes;
+          } finally {
+            await workers.closeCachedApps();
+          }
+        };
+        // browsers use https://, e.g. TLS ends at a load balancer that sends no X-Forwarded-Proto
+        const https = "https://todo.example.com";
+        expect(await logIn(https, "/login", "10.9.9.9")).toContain("Secure");
+        expect(await logIn(https, "/login", "127.0.0.1", "http")).toContain("Secure");
+        // the operator said plain HTTP: a Secure cookie would never come back from those browsers
+        const http = "http://todo.example.com";
+        expect(await logIn(http, "/login", "127.0.0.1", "https")).not.toContain("Secure");
+        expect(await logIn(http, "https://todo.example.com/login", "10.9.9.9")).not.toContain("Secure");
+      });
     });
 
     describe("without a session", () => {
@@ -393,6 +419,23 @@ await withRedis("08-secure: accounts and sessions", () => {
           200,
         );
       });
+    });
+  });
+
+  describe("PUBLIC_ORIGIN in the running server", { timeout: 60_000 }, () => {
+    it("makes the session cookie Secure when browsers use https://, though the request came over plain HTTP", async () => {
+      const cluster = await startCluster({ WORKERS: "1", PUBLIC_ORIGIN: "https://todo.example.com" });
+      try {
+        const signup = await requestOnce(`${cluster.url}/signup`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ username: `origin-${process.pid}`, password: PASSWORD }),
+        });
+        expect(signup.status, signup.body).toBe(201);
+        expect([signup.headers["set-cookie"] ?? []].flat().join("\n")).toMatch(/^session=[^;]+;.*; Secure/m);
+      } finally {
+        expect(await cluster.stop()).toBe(0);
+      }
     });
   });
 });
