@@ -1,6 +1,7 @@
 import { describeTodoApi, overHttp, signUpAndIn, withHeaders, type ApiClient } from "@zero-to-one/contract";
 import {
   freePort,
+  nginxConfigOn,
   nginxProblem,
   requestOnce,
   startLoad,
@@ -23,21 +24,13 @@ const opensslProblem = () =>
 const problem = nginxProblem() ?? opensslProblem();
 if (problem) console.log(`skipped: ${problem}`);
 
-/**
- * The stage's own nginx.conf on free ports, with the certificate from `dir`: its ports 8888, 8443
- * and 8000 become `http`, `https` and `app`, and nothing else changes.
- */
-function configOn(ports: { http: number; https: number; app: number }, dir: string) {
-  const original = readFileSync(join(stageDir, "nginx.conf"), "utf8");
-  const config = original
-    .replace("listen 127.0.0.1:8888;", `listen 127.0.0.1:${ports.http};`)
-    .replace("listen 127.0.0.1:8443 ssl;", `listen 127.0.0.1:${ports.https} ssl;`)
-    .replace("https://$host:8443$request_uri", `https://$host:${ports.https}$request_uri`)
-    .replace("server 127.0.0.1:8000;", `server 127.0.0.1:${ports.app};`)
-    .replace(/^(\s*ssl_certificate(?:_key)?\s+)\.data\/tls\//gm, `$1${dir}/`);
-  expect(config.match(new RegExp(`${ports.http}|${ports.https}|${ports.app}|${dir}/`, "g"))).toHaveLength(6);
-  return config;
-}
+/** The stage's own nginx.conf on free ports (8888, 8443, 8000 → http, https, app), certificate from `dir`. */
+const configOn = (ports: { http: number; https: number; app: number }, dir: string) =>
+  nginxConfigOn(readFileSync(join(stageDir, "nginx.conf"), "utf8"), {
+    listen: ports.http,
+    upstream: ports.app,
+    tls: { port: ports.https, certDir: dir },
+  });
 
 const setCookie = (reply: Reply) => [reply.headers["set-cookie"] ?? []].flat().join("\n");
 const cookiePair = (reply: Reply) => /session=[^;]+/.exec(setCookie(reply))?.[0];
