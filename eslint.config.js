@@ -24,4 +24,9 @@ export default tseslint.config(
       "no-console": "off",
     },
   },
+  {
+    // what a stage serves to browsers runs there, not in Node
+    files: ["stages/*/public/**/*.js"],
+    languageOptions: { globals: { ...globals.browser } },
+  },
 );

@@ -27,7 +27,9 @@ const SCENARIO = __ENV["SCENARIO"] ?? "hello";
 const scenario = scenarioNamed(SCENARIO);
 if (!scenario) throw new Error(`unknown SCENARIO ${SCENARIO}`);
 
-const BASE_URL = __ENV["BASE_URL"] ?? `http://127.0.0.1:${scenario.throughNginx ? 8888 : 8000}`;
+const BASE_URL =
+  __ENV["BASE_URL"] ??
+  (scenario.tls ? "https://127.0.0.1:8443" : `http://127.0.0.1:${scenario.throughNginx ? 8888 : 8000}`);
 const VUS = Number(__ENV["VUS"] ?? scenario.connections ?? 100);
 const DURATION = __ENV["DURATION"] ?? "10s";
 const ROWS = Number(__ENV["ROWS"] ?? 10_000);
@@ -35,6 +37,8 @@ const P95_MS = Number(__ENV["P95_MS"] ?? 500);
 
 // RATE (requests per second) asks for a steady arrival rate instead of VUS as fast as they can
 const RATE = __ENV["RATE"] ? Number(__ENV["RATE"]) : undefined;
+// HEADERS: a JSON object sent with every request, e.g. {"authorization":"Bearer …"} for stage 08 on
+const HEADERS = JSON.parse(__ENV["HEADERS"] ?? "{}") as Record<string, string>;
 
 export const options: Options = {
   scenarios: {
@@ -54,6 +58,8 @@ export const options: Options = {
   },
   summaryTrendStats: ["avg", "med", "p(90)", "p(95)", "p(99)", "max"],
   discardResponseBodies: true,
+  // stage 08's nginx serves HTTPS with a self-signed certificate (npm run cert)
+  insecureSkipTLSVerify: BASE_URL.startsWith("https:"),
 };
 
 const socketErrors = new Counter("socket_errors");
@@ -65,7 +71,7 @@ interface Page {
 }
 
 function getPage(path: string): Page {
-  const res = http.get(BASE_URL + path, { responseType: "text" });
+  const res = http.get(BASE_URL + path, { responseType: "text", headers: HEADERS });
   if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}`);
   return JSON.parse(res.body as string) as Page;
 }
@@ -92,7 +98,10 @@ let sent = 0;
 
 export default function (data: { requests: PlannedRequest[] }) {
   const r = data.requests[sent++ % data.requests.length]!;
-  const headers: Record<string, string> = r.contentType ? { "Content-Type": r.contentType } : {};
+  const headers: Record<string, string> = {
+    ...HEADERS,
+    ...(r.contentType ? { "Content-Type": r.contentType } : {}),
+  };
   const res = http.request(r.method, BASE_URL + r.path, r.body ?? null, { headers });
   if (res.status === 0) socketErrors.add(1);
   else if (res.status < 200 || res.status > 299) non2xx.add(1);

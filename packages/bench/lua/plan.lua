@@ -1,20 +1,28 @@
 -- wrk script of the benchmark tour. The tour writes the scenario's planned requests to a file,
 -- one per line: method, path, content type, body (tab-separated). Each wrk thread cycles through
--- them, and `done` prints the summary as one JSON line for the tour to read. An optional second
--- argument paces each connection: milliseconds to wait before each request (a steady rate).
+-- them, and `done` prints the summary as one JSON line for the tour to read. Lines that start with
+-- HEADER (name, value) come first: headers sent with every request (a signed-in client's token).
+-- An optional second argument paces each connection: milliseconds to wait before each request.
 local planned = {}
 local next_index = 0
 
 function init(args)
   local file = assert(io.open(args[1], "r"))
+  local lines, common = {}, {}
   for line in file:lines() do
+    local name, value = line:match("^HEADER\t([^\t]*)\t(.*)$")
+    if name then common[name] = value else lines[#lines + 1] = line end
+  end
+  file:close()
+  for _, line in ipairs(lines) do
     local method, path, ctype, body = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$")
+    -- wrk.format takes the table it is given instead of wrk.headers, so each gets its own copy
     local headers = {}
+    for name, value in pairs(common) do headers[name] = value end
     if ctype ~= "" then headers["Content-Type"] = ctype end
     if body == "" then body = nil end
     planned[#planned + 1] = wrk.format(method, path, headers, body)
   end
-  file:close()
   if args[2] then
     local pause = tonumber(args[2])
     -- wrk calls a global `delay` before every request when the script defines one

@@ -140,7 +140,8 @@ rather than what the exports add`
 rate: its limiter sends each second's requests at once; wrk and k6 run this scenario at a steady
 ${f.steadyRate.toLocaleString("en-US")} requests per second)`;
   const scenarioList = SCENARIOS.map(
-    (sc) => `- \`${sc.name}\` (stage ${String(sc.fromStage).padStart(2, "0")} on): ${sc.summary}`,
+    (sc) =>
+      `- \`${sc.name}\` (stage ${String(sc.fromStage).padStart(2, "0")}${sc.toStage ? ` to ${String(sc.toStage).padStart(2, "0")}` : " on"}): ${sc.summary}`,
   ).join("\n");
 
   return `# Benchmarks
@@ -368,7 +369,8 @@ ${codeBlocks.markers}
 
 \`bench:table\` takes a stage number or a reference id (\`ref-hello\`, \`ref-page\`) and optionally a
 comma-separated list of scenarios; \`bench:value\` takes a target, a scenario (\`list-during-exports:inline\`
-names one condition) and one of \`rps\`, \`p50\`, \`p99\`, \`exports\`, \`vs-previous\`, \`vs-ceiling\`. A marker that names something this run did not
+names one condition) and one of \`rps\`, \`p50\`, \`p99\`, \`exports\`, \`vs-previous\`, \`vs-direct\` (through nginx
+against the same stage without it), \`vs-ceiling\`. A marker that names something this run did not
 measure is left as it was, and the tour says so.
 `;
 }
@@ -393,6 +395,8 @@ function value(row: SummaryRow, field: string): string | undefined {
       return row.exportsCompleted === undefined ? undefined : String(row.exportsCompleted);
     case "vs-previous":
       return row.vsPrevious ? times(row.vsPrevious) : undefined;
+    case "vs-direct":
+      return row.vsDirect ? times(row.vsDirect) : undefined;
     case "vs-ceiling": {
       const ratio = row.vsCeiling;
       if (!ratio) return undefined;

@@ -116,9 +116,16 @@ const lines = (csv: string) => csv.split("\r\n").length - 1;
 /**
  * `clients` clients, each running one export after another until stopped: `inline` posts
  * /todo/export?inline=1 and reads the CSV; `queue` posts /todo/export, polls /jobs/:id until the
- * job is completed, then downloads the file. Each export must hold every seeded todo.
+ * job is completed, then downloads the file. Each export must hold every seeded todo. `headers` go
+ * with every request (a signed-in client's token, stage 08 on).
  */
-export function startExportLoad(baseUrl: string, mode: "queue" | "inline", clients: number, rows: number) {
+export function startExportLoad(
+  baseUrl: string,
+  mode: "queue" | "inline",
+  clients: number,
+  rows: number,
+  headers: Record<string, string> = {},
+) {
   const controller = new AbortController();
   const { signal } = controller;
   const result: ExportLoadResult = { completedAt: [], errors: 0 };
@@ -127,26 +134,26 @@ export function startExportLoad(baseUrl: string, mode: "queue" | "inline", clien
   };
 
   const exportInline = async () => {
-    const res = await fetch(`${baseUrl}/todo/export?inline=1`, { method: "POST", signal });
+    const res = await fetch(`${baseUrl}/todo/export?inline=1`, { method: "POST", headers, signal });
     const body = await res.text();
     if (res.status !== 200) throw new Error(`POST /todo/export?inline=1 answered ${res.status}: ${body}`);
     whole(body, "an inline export");
   };
 
   const exportOnQueue = async () => {
-    const res = await fetch(`${baseUrl}/todo/export`, { method: "POST", signal });
+    const res = await fetch(`${baseUrl}/todo/export`, { method: "POST", headers, signal });
     if (res.status !== 202) throw new Error(`POST /todo/export answered ${res.status}: ${await res.text()}`);
     const { status_url } = (await res.json()) as { status_url: string };
     for (;;) {
       await sleep(POLL_MS, undefined, { signal });
-      const job = (await (await fetch(baseUrl + status_url, { signal })).json()) as {
+      const job = (await (await fetch(baseUrl + status_url, { headers, signal })).json()) as {
         state?: string;
         result_url?: string | null;
         failed_reason?: string | null;
       };
       if (job.state === "failed") throw new Error(`${status_url} failed: ${job.failed_reason}`);
       if (job.state !== "completed" || !job.result_url) continue;
-      const file = await fetch(baseUrl + job.result_url, { signal });
+      const file = await fetch(baseUrl + job.result_url, { headers, signal });
       const body = await file.text();
       if (file.status !== 200) throw new Error(`GET ${job.result_url} answered ${file.status}: ${body}`);
       whole(body, `the file of ${status_url}`);
@@ -200,6 +207,8 @@ export async function measureDuringExports(options: {
   /** The stage's folder and the API's settings, for the worker. */
   dir: string;
   env: Record<string, string>;
+  /** Sent with every export request (a signed-in client's token, stage 08 on). */
+  headers?: Record<string, string>;
   clients: number;
   rows: number;
   measure: () => Promise<Measurement>;
@@ -210,7 +219,7 @@ export async function measureDuringExports(options: {
     const load =
       condition === "idle"
         ? undefined
-        : startExportLoad(options.baseUrl, condition, options.clients, options.rows);
+        : startExportLoad(options.baseUrl, condition, options.clients, options.rows, options.headers);
     let measurement: Measurement;
     let opened: number;
     let closed: number;

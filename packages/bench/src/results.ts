@@ -1,6 +1,6 @@
 import { availableParallelism, cpus, loadavg, release, totalmem, type } from "node:os";
 import { readFileSync } from "node:fs";
-import { CONDITIONS, type Condition, type Measurement, SCENARIOS } from "./scenarios.js";
+import { CONDITIONS, type Condition, type Measurement, SCENARIOS, scenarioNamed } from "./scenarios.js";
 import { type StoreInfo, storeOf } from "./store.js";
 import type { Skipped, Target } from "./targets.js";
 
@@ -147,6 +147,8 @@ export interface SummaryRow {
   vsPrevious: Ratio | null;
   /** Against the reference server of this scenario (ref-hello for hello, ref-page for list). */
   vsCeiling: Ratio | null;
+  /** Through nginx: against the same target's scenario that skips nginx (list-tls: list). */
+  vsDirect?: Ratio;
   /** Set when req/s is within 10% of the tool's ceiling, or above it: this row may measure the load tool. */
   atToolCeiling?: true;
 }
@@ -292,6 +294,12 @@ export function summarize(
         rows.push(row);
       }
     }
+  }
+  for (const row of rows) {
+    const direct = scenarioNamed(row.scenario)?.direct;
+    const other = rows.find((r) => r.target === row.target && r.scenario === direct && !r.condition);
+    const ratio = direct && !row.condition && other ? ratioTo(row, other) : null;
+    if (ratio) row.vsDirect = { ...ratio, to: `${other!.target} ${direct}` };
   }
   return flagAtCeiling(rows, ceiling);
 }

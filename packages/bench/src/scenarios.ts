@@ -29,6 +29,8 @@ export interface Scenario {
   summary: string;
   /** The first stage that has what the scenario needs (stage 01 has only /index). */
   fromStage: number;
+  /** The last stage it applies to, when a later stage replaced it (list-c1000 by list-tls). */
+  toStage?: number;
   /** The requests each connection sends in turn, over and over. */
   plan: (facts: Facts) => PlannedRequest[];
   /** Measured under background exports, once per condition, instead of once on its own. */
@@ -37,6 +39,10 @@ export interface Scenario {
   connections?: number;
   /** Sent to nginx, started with the stage's own nginx.conf in front of the stage, not to the stage. */
   throughNginx?: true;
+  /** …over HTTPS: the stage's nginx.conf holds a certificate (stage 08 on). */
+  tls?: true;
+  /** The scenario that sends the same requests at the same load straight to the stage. */
+  direct?: ScenarioName;
 }
 
 /**
@@ -67,6 +73,7 @@ export const SCENARIO_NAMES = [
   "list-deep-keyset",
   "list-during-exports",
   "list-c1000",
+  "list-tls",
   "mixed",
   "create",
 ] as const;
@@ -124,9 +131,22 @@ export const SCENARIOS: readonly Scenario[] = [
     name: "list-c1000",
     summary: "GET /todo (first page), 1,000 connections, through nginx",
     fromStage: 5,
+    // from stage 08 on, nginx serves the app only over HTTPS: list-tls
+    toStage: 7,
     plan: () => [{ method: "GET", path: "/todo" }],
     connections: 1_000,
     throughNginx: true,
+  },
+  {
+    // what `list` costs once nginx holds the certificate: TLS, and the proxy hop
+    name: "list-tls",
+    summary:
+      "GET /todo (first page) over HTTPS through nginx, the stage's own nginx.conf with its limit_req rates raised (one address sends the whole load)",
+    fromStage: 8,
+    plan: () => [{ method: "GET", path: "/todo" }],
+    throughNginx: true,
+    tls: true,
+    direct: "list",
   },
   {
     name: "mixed",

@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { basename, join } from "node:path";
@@ -45,6 +46,8 @@ export interface Running {
   seedSec: number;
   /** The settings the server got (DB_PATH, REDIS_URL, EXPORT_DIR…): a queue worker needs the same. */
   env: Record<string, string>;
+  /** Sent with every request: a signed-in client's bearer token (stage 08 on), else nothing. */
+  headers: Record<string, string>;
   stop: () => Promise<void>;
 }
 
@@ -156,6 +159,9 @@ export function stageNames(stagesDir = join(repoRoot, "stages")): string[] {
     .sort();
 }
 
+/** The first stage whose API answers only a signed-in client (stage 08's accounts). */
+export const SIGNED_IN_FROM = 8;
+
 /**
  * The stages that exist and are built (`stages/NN-name/dist/server.js`), in order. Stages that are
  * not built yet are not in the tour; a built 03+ stage without `dist/seed.js` is skipped with a reason.
@@ -182,7 +188,9 @@ export function discoverStages(
       stage,
       dir,
       entry: "dist/server.js",
-      scenarios: SCENARIOS.filter((s) => s.fromStage <= stage).map((s) => s.name),
+      scenarios: SCENARIOS.filter((s) => s.fromStage <= stage && stage <= (s.toStage ?? Infinity)).map(
+        (s) => s.name,
+      ),
     });
   }
   for (const wanted of only ?? []) {
@@ -213,7 +221,11 @@ export async function redisProblem(): Promise<string | undefined> {
  * a fresh SQLite file (or, with --store mongo, a database of its own on that server, dropped when
  * the target stops), the Flask references with stage 03's seed script into theirs, 02 seeded over
  * HTTP because it keeps todos in memory, 05+ with WORKERS, 06+ with REDIS_URL or a throwaway
- * redis-server, 07+ with an EXPORT_DIR in the same temporary folder.
+ * redis-server, 07+ with an EXPORT_DIR in the same temporary folder. From SIGNED_IN_FROM (08) on,
+ * every todo belongs to a user: the seed gives its todos to an account of the tour's, whose bearer
+ * token then goes with every request; that stage's Redis asks for a password, as it must there, and
+ * its per-user rate limit is set as high as it goes, so every request pays for the check and none is
+ * refused.
  */
 export async function launch(target: Target, options: LaunchOptions): Promise<Running> {
   const dataDir = mkdtempSync(join(tmpdir(), `zto-bench-${target.id}-`));
@@ -229,19 +241,24 @@ export async function launch(target: Target, options: LaunchOptions): Promise<Ru
   };
   try {
     if (target.stage >= 5) env["WORKERS"] = String(options.workers);
+    const signedIn = target.stage >= SIGNED_IN_FROM;
     if (target.stage >= 6) {
-      const started = await startTestRedis();
+      const started = await startTestRedis({ requirePassword: signedIn });
       if (!started.redis) throw new Error(started.skipped);
       redis = started.redis;
       env["REDIS_URL"] = started.redis.url;
     }
     // 07+: finished exports go to the temporary folder too, not into the stage's .data/
     if (target.stage >= 7) env["EXPORT_DIR"] = join(dataDir, "exports");
+    if (signedIn) {
+      env["SEED_PASSWORD"] = randomBytes(18).toString("base64url");
+      env["RATE_LIMIT_API"] = "1000000/1000000";
+    }
     let seedSec = 0;
     const seedStarted = Date.now();
     const seedDir = target.stage >= 3 ? target.dir : target.seedFrom;
     if (seedDir) {
-      seedStore(seedDir, options.rows, env, target.id);
+      seedStore(seedDir, options.rows, env, target.id, signedIn ? ["--user", TOUR_USER] : []);
       seedSec = (Date.now() - seedStarted) / 1000;
     }
     const server = target.command
@@ -256,9 +273,10 @@ export async function launch(target: Target, options: LaunchOptions): Promise<Ru
         await seedOverHttp(server.url, options.rows);
         seedSec = (Date.now() - seedStarted) / 1000;
       }
+      const headers = signedIn ? await bearerFor(server.url, TOUR_USER, env["SEED_PASSWORD"]!) : {};
       const { facts, noKeyset } =
         target.kind === "stage"
-          ? await gatherFacts(server.url, target.stage, options.rows)
+          ? await gatherFacts(server.url, target.stage, options.rows, headers)
           : {
               facts: { rows: options.rows, deepStart: deepStartFor(options.rows), deepCursor: null, ids: [] },
             };
@@ -270,6 +288,7 @@ export async function launch(target: Target, options: LaunchOptions): Promise<Ru
         startup: () => startupLine(server.output()),
         seedSec,
         env,
+        headers,
         stop: async () => {
           const code = await server.stop();
           await cleanUp();
@@ -286,15 +305,40 @@ export async function launch(target: Target, options: LaunchOptions): Promise<Ru
   }
 }
 
+/** The account whose todos the tour seeds and reads from stage 08 on. */
+const TOUR_USER = "tour";
+
+/** Signs in as a client of the API does (`POST /tokens`), for the header every request then sends. */
+async function bearerFor(url: string, username: string, password: string) {
+  const res = await fetch(`${url}/tokens`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username, password }),
+  });
+  const body = (await res.json().catch(() => ({}))) as { token?: string; error?: { message?: string } };
+  if (res.status !== 201 || !body.token) {
+    throw new Error(
+      `signing in as ${username}: POST /tokens answered ${res.status}: ${body.error?.message ?? ""}`,
+    );
+  }
+  return { authorization: `Bearer ${body.token}` };
+}
+
 /**
  * Fills the store `env` names (DB_PATH, or MONGO_URL when set) with `rows` todos, as a learner
- * does: the stage's own `dist/seed.js --count N --reset`, run in the stage's folder.
+ * does: the stage's own `dist/seed.js --count N --reset` (and `args`), run in the stage's folder.
  */
-export function seedStore(stageDir: string, rows: number, env: Record<string, string>, what = stageDir) {
+export function seedStore(
+  stageDir: string,
+  rows: number,
+  env: Record<string, string>,
+  what = stageDir,
+  args: string[] = [],
+) {
   if (!existsSync(join(stageDir, "dist", "seed.js"))) {
     throw new Error(`seeding ${what}: ${stageDir} has no dist/seed.js (run npm run build)`);
   }
-  const seed = spawnSync(process.execPath, ["dist/seed.js", "--count", String(rows), "--reset"], {
+  const seed = spawnSync(process.execPath, ["dist/seed.js", "--count", String(rows), "--reset", ...args], {
     cwd: stageDir,
     env: { ...process.env, ...env },
     encoding: "utf8",

@@ -1,6 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, nginxConfigOn, startNginx } from "@zero-to-one/test-kit";
+import { freePort, nginxConfigOn, requestOnce, startNginx } from "@zero-to-one/test-kit";
 
 /** nginx in front of one running stage, for the scenarios that go through it. */
 export interface FrontNginx {
@@ -14,34 +16,79 @@ export interface FrontNginx {
 
 /**
  * Starts nginx in front of a running stage the way a learner does (`npm run nginx` in the stage):
- * the stage's own nginx.conf, only its two ports moved (listen on a free port, upstream the stage's),
- * in a temporary prefix. It is ready once a `GET /healthz` sent to nginx comes back from the stage.
+ * the stage's own nginx.conf, only its ports moved (listen on a free port, upstream the stage's),
+ * in a temporary prefix. With `tls` (stage 08 on), the scenario goes to its HTTPS server, with a
+ * certificate the stage's own `npm run cert` script makes in a temporary folder, and its limit_req
+ * rates raised: one address sends the whole load, and the limit would answer most of it with 429s
+ * (the zones are still looked up on every request, so what they cost is measured). It is ready
+ * once a `GET /healthz` sent to nginx comes back from the stage.
  */
-export async function startStageNginx(stageDir: string, stageUrl: string): Promise<FrontNginx> {
+export async function startStageNginx(
+  stageDir: string,
+  stageUrl: string,
+  { tls = false }: { tls?: boolean } = {},
+): Promise<FrontNginx> {
   const file = join(stageDir, "nginx.conf");
   if (!existsSync(file)) throw new Error(`${stageDir} has no nginx.conf`);
   const listen = await freePort();
   const upstream = Number(new URL(stageUrl).port);
-  const started = await startNginx({
-    config: nginxConfigOn(readFileSync(file, "utf8"), { listen, upstream }),
-    port: listen,
+  const certDir = tls ? makeCertificate(stageDir) : undefined;
+  const tlsPort = certDir ? await freePort() : undefined;
+  let config = nginxConfigOn(readFileSync(file, "utf8"), {
+    listen,
+    upstream,
+    ...(certDir && tlsPort ? { tls: { port: tlsPort, certDir } } : {}),
   });
-  if (!started.nginx) throw new Error(started.skipped);
+  if (tls) {
+    config = config.replace(/(limit_req_zone [^;]* rate=)\d+r\/[sm];/g, `$1${UNLIMITED};`);
+    if (/limit_req_zone [^;]* rate=(?!1000000r\/s;)/.test(config)) {
+      throw new Error(`${file}: a limit_req_zone whose rate this tour cannot raise`);
+    }
+  }
+  // startNginx waits for any answer on `port`: the plain-HTTP one redirects to HTTPS, which fetch
+  // follows and refuses (self-signed); plain HTTP to the TLS port gets nginx's own 400, which counts
+  const started = await startNginx({ config, port: tlsPort ?? listen });
+  if (!started.nginx) {
+    if (certDir) rmSync(certDir, { recursive: true, force: true });
+    throw new Error(started.skipped);
+  }
   const nginx = started.nginx;
+  const stop = async () => {
+    await nginx.stop();
+    if (certDir) rmSync(certDir, { recursive: true, force: true });
+  };
+  const url = tlsPort ? `https://127.0.0.1:${tlsPort}` : nginx.url;
   try {
-    const res = await fetch(`${nginx.url}/healthz`, { signal: AbortSignal.timeout(10_000) });
-    const body = (await res.json().catch(() => undefined)) as { status?: string } | undefined;
-    const via = res.headers.get("server") ?? "";
-    if (res.status !== 200 || body?.status !== "ok" || !via.startsWith("nginx")) {
+    const ca = certDir ? readFileSync(join(certDir, "cert.pem"), "utf8") : undefined;
+    const reply = await requestOnce(`${url}/healthz`, { ca, timeoutMs: 10_000 });
+    const body = JSON.parse(reply.body || "null") as { status?: string } | null;
+    const via = String(reply.headers["server"] ?? "");
+    if (reply.status !== 200 || body?.status !== "ok" || !via.startsWith("nginx")) {
       throw new Error(
-        `GET /healthz through nginx answered ${res.status} (server: ${via || "none"}), not the stage's ok`,
+        `GET /healthz through nginx answered ${reply.status} (server: ${via || "none"}), not the stage's ok`,
       );
     }
-    return { url: nginx.url, via, complaints: () => complaintsIn(nginx.output()), stop: nginx.stop };
+    return { url, via, complaints: () => complaintsIn(nginx.output()), stop };
   } catch (error) {
-    await nginx.stop();
+    await stop();
     throw error;
   }
+}
+
+/** A limit_req rate no single load generator reaches. */
+const UNLIMITED = "1000000r/s";
+
+/** A self-signed certificate for 127.0.0.1 by the stage's own script, in a temporary folder. */
+function makeCertificate(stageDir: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "zto-bench-tls-"));
+  const made = spawnSync("sh", ["scripts/make-cert.sh", dir], { cwd: stageDir, encoding: "utf8" });
+  if (made.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(
+      `making a certificate with ${stageDir}/scripts/make-cert.sh failed: ${made.stderr.trim()}`,
+    );
+  }
+  return dir;
 }
 
 /**

@@ -259,10 +259,10 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
   const live = new Map<string, Running>();
   // nginx in front of a stage: started for the stage's first half through nginx, stopped after its last
   const proxies = new Map<string, Promise<FrontNginx>>();
-  const proxyFor = (target: Target, server: Running) => {
+  const proxyFor = (target: Target, server: Running, scenario: Scenario) => {
     let proxy = proxies.get(target.id);
     if (!proxy) {
-      proxy = startStageNginx(target.dir, server.url);
+      proxy = startStageNginx(target.dir, server.url, { tls: scenario.tls });
       proxies.set(target.id, proxy);
     }
     return proxy;
@@ -321,6 +321,7 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
       facts: running.facts,
       requests: scenario.plan(running.facts),
       connections: setup.connections,
+      headers: running.headers,
       ...(options.tool.steadyRate ? { ratePerSec: setup.ratePerSec } : {}),
     };
     try {
@@ -333,6 +334,7 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
         baseUrl: running.url,
         dir: target.dir,
         env: running.env,
+        headers: running.headers,
         clients: setup.clients,
         rows: running.facts.rows,
         measure: () => options.tool.run({ ...load, durationSec: options.durationSec }),
@@ -391,13 +393,14 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
     const scenario = scenarioNamed(name)!;
     const connections = scenario.connections ?? options.connections;
     try {
-      const proxy = scenario.throughNginx ? await proxyFor(target, running) : undefined;
+      const proxy = scenario.throughNginx ? await proxyFor(target, running, scenario) : undefined;
       const load = {
         baseUrl: proxy?.url ?? running.url,
         scenario: name,
         facts: running.facts,
         requests: scenario.plan(running.facts),
         connections,
+        headers: running.headers,
       };
       if (step.half === 1 && options.warmupSec > 0) {
         await autocannonTool.run({ ...load, durationSec: options.warmupSec });

@@ -27,7 +27,7 @@ vi.mock("k6/metrics", () => ({
 const script = "../k6/tour.ts";
 const facts = { rows: 100, deepStart: 90, deepCursor: null, ids: ["a", "b", "c"] };
 interface K6Script {
-  options: { scenarios: Record<string, unknown>; thresholds: object };
+  options: { scenarios: Record<string, unknown>; thresholds: object; insecureSkipTLSVerify: boolean };
   setup: () => { requests: unknown[] };
   default: (data: { requests: unknown[] }) => void;
   handleSummary: (data: unknown) => Record<string, string>;
@@ -97,5 +97,31 @@ describe("the k6 load script (k6/tour.ts)", () => {
     expect(((await import(/* @vite-ignore */ script)) as K6Script).options.scenarios).toEqual({
       "list-c1000": { executor: "constant-vus", vus: 50, duration: "10s" },
     });
+  });
+
+  it("sends HEADERS with every request and reaches list-tls over HTTPS, trusting the self-signed certificate", async () => {
+    vi.resetModules();
+    sent.length = 0;
+    const HEADERS = JSON.stringify({ authorization: "Bearer t0ken" });
+    vi.stubGlobal("__ENV", { SCENARIO: "mixed", HEADERS, FACTS: JSON.stringify(facts) });
+    let k6 = (await import(/* @vite-ignore */ script)) as K6Script;
+    expect(k6.options.insecureSkipTLSVerify).toBe(false);
+    const data = k6.setup();
+    for (let i = 0; i < 10; i++) k6.default(data);
+    expect(sent.every((r) => (r.headers as Record<string, string>)["authorization"] === "Bearer t0ken")).toBe(
+      true,
+    );
+    expect(sent.find((r) => r.method === "POST")?.headers).toEqual({
+      authorization: "Bearer t0ken",
+      "Content-Type": "application/x-www-form-urlencoded",
+    });
+
+    vi.resetModules();
+    sent.length = 0;
+    vi.stubGlobal("__ENV", { SCENARIO: "list-tls", HEADERS, FACTS: JSON.stringify(facts) });
+    k6 = (await import(/* @vite-ignore */ script)) as K6Script;
+    expect(k6.options.insecureSkipTLSVerify).toBe(true);
+    k6.default(k6.setup());
+    expect(sent.map((r) => `${r.method} ${r.url}`)).toEqual(["GET https://127.0.0.1:8443/todo"]);
   });
 });

@@ -437,6 +437,7 @@ describe("the scenarios", () => {
       ["list-deep-keyset", 4],
       ["list-during-exports", 7],
       ["list-c1000", 5],
+      ["list-tls", 8],
       ["mixed", 2],
       ["create", 2],
     ]);

@@ -1,6 +1,8 @@
 import { form, type Cluster, type RedisOrReason } from "@zero-to-one/test-kit";
 import { spawnSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
+import { overHttp } from "./client.js";
+import type { SignIn } from "./sign-in.js";
 import type { Todo } from "./todo-shape.js";
 
 type Page = { data: Todo[] };
@@ -19,6 +21,11 @@ export interface ClusterCacheOptions {
   redis: RedisOrReason;
   /** What the start-up line says about the cache. */
   startUpLine: RegExp;
+  /**
+   * Stage 08+: how the suite signs in; it must be as the account `npm run seed` fills (by default),
+   * since the suite reads the seeded todos back.
+   */
+  signIn?: SignIn;
 }
 
 /**
@@ -27,10 +34,19 @@ export interface ClusterCacheOptions {
  */
 export function describeClusterCache(
   label: string,
-  { stageDir, startCluster, freshDbPath, redis: { redis, skipped }, startUpLine }: ClusterCacheOptions,
+  {
+    stageDir,
+    startCluster,
+    freshDbPath,
+    redis: { redis, skipped },
+    startUpLine,
+    signIn,
+  }: ClusterCacheOptions,
 ) {
   if (skipped) console.log(`skipped: ${label}, the cache on the real cluster: ${skipped}`);
   let cluster: Cluster | undefined;
+  /** What every request of the suite carries: a signed-in user's header from stage 08 on. */
+  let auth: Record<string, string> = {};
   const dbPath = freshDbPath();
   afterAll(async () => {
     if (cluster) expect(await cluster.stop()).toBe(0);
@@ -41,11 +57,12 @@ export function describeClusterCache(
     { timeout: 60_000 },
     () => {
       const get = async (path: string) => {
-        const res = await fetch(cluster!.url + path);
+        const res = await fetch(cluster!.url + path, { headers: auth });
         return { status: res.status, cache: res.headers.get("x-cache"), body: await res.text() };
       };
       const create = async (content: string) => {
-        const res = await fetch(`${cluster!.url}/todo`, form(content));
+        const post = form(content);
+        const res = await fetch(`${cluster!.url}/todo`, { ...post, headers: { ...post.headers, ...auth } });
         expect(res.status).toBe(201);
         return (await res.json()) as Todo;
       };
@@ -63,6 +80,7 @@ export function describeClusterCache(
       it("starts with the cache in use on every worker", async () => {
         cluster = await startCluster({ REDIS_URL: redis!.url, DB_PATH: dbPath });
         expect(cluster.output()).toMatch(startUpLine);
+        if (signIn) auth = await signIn(overHttp(cluster.url));
         for (let i = 0; i < 15; i++) await create(`todo ${i}`);
       });
 
@@ -85,10 +103,15 @@ export function describeClusterCache(
             const page = JSON.parse((await get("/todo")).body) as Page;
             expect(page.data[0]?.id, `round ${round}, read ${read}`).toBe(todo.id);
           }
-          const finished = await fetch(`${cluster!.url}/todo/${todo.id}/finish`, { method: "PUT" });
+          const finished = await fetch(`${cluster!.url}/todo/${todo.id}/finish`, {
+            method: "PUT",
+            headers: auth,
+          });
           expect(finished.status).toBe(200);
           expect((JSON.parse((await get("/todo")).body) as Page).data[0]!.is_finished).toBe(true);
-          expect((await fetch(`${cluster!.url}/todo/${todo.id}`, { method: "DELETE" })).status).toBe(204);
+          expect(
+            (await fetch(`${cluster!.url}/todo/${todo.id}`, { method: "DELETE", headers: auth })).status,
+          ).toBe(204);
           expect((JSON.parse((await get("/todo")).body) as Page).data.map((t) => t.id)).not.toContain(
             todo.id,
           );

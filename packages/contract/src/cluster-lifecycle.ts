@@ -10,10 +10,13 @@ import {
 } from "@zero-to-one/test-kit";
 import { request } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
+import { overHttp } from "./client.js";
+import type { SignIn } from "./sign-in.js";
 
 /** Creates a todo on a fresh connection; the note is the id of an acknowledged (201) create. */
-const create = async (url: string, n: number) => {
-  const reply = await requestOnce(`${url}/todo`, form(`load ${n}`));
+const create = async (url: string, n: number, auth: Record<string, string>) => {
+  const post = form(`load ${n}`);
+  const reply = await requestOnce(`${url}/todo`, { ...post, headers: { ...post.headers, ...auth } });
   return {
     status: reply.status,
     note: reply.status === 201 ? (JSON.parse(reply.body) as { id: string }).id : "",
@@ -36,13 +39,17 @@ export interface ClusterLifecycleOptions {
   startCluster: (env?: Record<string, string>) => Promise<Cluster>;
   /** A fresh SQLite file path, shared by two clusters in one test to check what survived. */
   freshDbPath: () => string;
+  /** Stage 08+: how the suite signs in to a cluster it started (the same account each time). */
+  signIn?: SignIn;
 }
 
 /**
  * The cluster's supervision and life-cycle (stage 05 and every stage after it): connections spread
  * over workers, a killed worker is replaced, SIGHUP swaps workers one at a time, SIGTERM drains.
  */
-export function describeClusterLifecycle({ startCluster, freshDbPath }: ClusterLifecycleOptions) {
+export function describeClusterLifecycle({ startCluster, freshDbPath, signIn }: ClusterLifecycleOptions) {
+  /** The headers of a signed-in client of the cluster at `url` (none before stage 08). */
+  const signedIn = async (url: string) => (signIn ? await signIn(overHttp(url)) : {});
   let running: Cluster[] = [];
   const track = (cluster: Cluster) => {
     running.push(cluster);
@@ -69,7 +76,8 @@ export function describeClusterLifecycle({ startCluster, freshDbPath }: ClusterL
 
     it("replaces a worker killed with -9 under load; nothing acknowledged is lost", async () => {
       const cluster = track(await startCluster());
-      const load = startLoad({ concurrency: 6, maxMs: 40_000, send: (n) => create(cluster.url, n) });
+      const auth = await signedIn(cluster.url);
+      const load = startLoad({ concurrency: 6, maxMs: 40_000, send: (n) => create(cluster.url, n, auth) });
       await sleep(700);
 
       const victim = cluster.pids[0]!;
@@ -96,7 +104,7 @@ export function describeClusterLifecycle({ startCluster, freshDbPath }: ClusterL
       expect(after.length).toBeGreaterThan(0);
       expect(failures(after)).toEqual([]);
 
-      const stored = await allIds(cluster.url);
+      const stored = await allIds(cluster.url, auth);
       const acked = acknowledged(outcomes);
       expect(acked.length).toBeGreaterThan(after.length - 1);
       expect(acked.filter((id) => !stored.has(id))).toEqual([]);
@@ -110,13 +118,15 @@ export function describeClusterLifecycle({ startCluster, freshDbPath }: ClusterL
 
     it("SIGHUP swaps every worker, one at a time, without a single failed request", async () => {
       const cluster = track(await startCluster());
+      const auth = await signedIn(cluster.url);
       const servedBy = new Set<number>();
       const load = startLoad({
         concurrency: 6,
         maxMs: 60_000,
         send: async (n) => {
-          if (n % 3 === 0) return create(cluster.url, n);
-          if (n % 3 === 1) return { status: (await requestOnce(`${cluster.url}/todo?limit=10`)).status };
+          if (n % 3 === 0) return create(cluster.url, n, auth);
+          if (n % 3 === 1)
+            return { status: (await requestOnce(`${cluster.url}/todo?limit=10`, { headers: auth })).status };
           const reply = await requestOnce(`${cluster.url}/healthz`);
           servedBy.add((JSON.parse(reply.body) as { worker: { pid: number } }).worker.pid);
           return { status: reply.status };
@@ -149,15 +159,17 @@ export function describeClusterLifecycle({ startCluster, freshDbPath }: ClusterL
 
     it("SIGHUP loses nothing for clients that keep connections alive either, POSTs included", async () => {
       const cluster = track(await startCluster());
+      const auth = await signedIn(cluster.url);
       // fetch pools and reuses connections: a leaving worker must answer what arrives on them, not reset
       const load = startLoad({
         concurrency: 8,
         maxMs: 60_000,
         send: async (n) => {
+          const post = form(`kept ${n}`);
           const res =
             n % 2
-              ? await fetch(`${cluster.url}/todo?limit=10`)
-              : await fetch(`${cluster.url}/todo`, form(`kept ${n}`));
+              ? await fetch(`${cluster.url}/todo?limit=10`, { headers: auth })
+              : await fetch(`${cluster.url}/todo`, { ...post, headers: { ...post.headers, ...auth } });
           await res.arrayBuffer();
           return { status: res.status };
         },
@@ -192,7 +204,8 @@ export function describeClusterLifecycle({ startCluster, freshDbPath }: ClusterL
     it("SIGTERM under load lets in-flight requests finish, keeps every acknowledged write, exits 0", async () => {
       const dbPath = freshDbPath();
       const cluster = track(await startCluster({ DB_PATH: dbPath }));
-      const load = startLoad({ concurrency: 4, maxMs: 40_000, send: (n) => create(cluster.url, n) });
+      const auth = await signedIn(cluster.url);
+      const load = startLoad({ concurrency: 4, maxMs: 40_000, send: (n) => create(cluster.url, n, auth) });
       await sleep(500);
 
       // a request that is surely in flight: its headers are in, its body is not sent yet
@@ -204,6 +217,7 @@ export function describeClusterLifecycle({ startCluster, freshDbPath }: ClusterL
           "content-type": "application/x-www-form-urlencoded",
           "content-length": String(body.length),
           expect: "100-continue",
+          ...auth,
         },
       });
       const answered = new Promise<{ status: number; connection: string | undefined; body: string }>(
@@ -243,7 +257,7 @@ export function describeClusterLifecycle({ startCluster, freshDbPath }: ClusterL
 
       // every create that was acknowledged is in the database after the restart
       const again = track(await startCluster({ DB_PATH: dbPath }));
-      const stored = await allIds(again.url);
+      const stored = await allIds(again.url, await signedIn(again.url));
       const acked = [...acknowledged(outcomes), (JSON.parse(reply.body) as { id: string }).id];
       expect(acked.filter((id) => !stored.has(id))).toEqual([]);
       expect(await again.stop()).toBe(0);

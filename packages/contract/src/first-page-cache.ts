@@ -63,6 +63,11 @@ export interface FirstPageCacheOptions {
     key: string,
     ttlMs: number,
   ) => { acquire(): Promise<string | undefined>; release(token: string): Promise<void> };
+  /**
+   * Where the cache keeps the page of `namespace` in Redis: `<namespace>:page` (the default), or in a
+   * cache with a page per user (stage 08+), that user's key.
+   */
+  pageKey?: (namespace: string) => string;
   /** XFetch's rule (xfetch.ts). */
   shouldRefreshEarly: (
     entry: { now: number; freshUntil: number; deltaMs: number },
@@ -133,7 +138,13 @@ const outcomes = (served: Served[]) =>
  */
 export async function describeFirstPageCache(
   label: string,
-  { createFirstPageCache, createRedisClient, createRedisLock, shouldRefreshEarly }: FirstPageCacheOptions,
+  {
+    createFirstPageCache,
+    createRedisClient,
+    createRedisLock,
+    shouldRefreshEarly,
+    pageKey = (namespace) => `${namespace}:page`,
+  }: FirstPageCacheOptions,
 ) {
   const started = await startTestRedis();
   if (started.skipped) console.log(`skipped: ${started.skipped}`);
@@ -217,8 +228,8 @@ export async function describeFirstPageCache(
       await cache.read();
       const client = createRedisClient(redis!.url);
       await client.connect();
-      expect(await client.hGet(`${ns}:page`, "body")).toBe(bytes);
-      const ttl = await client.pTTL(`${ns}:page`);
+      expect(await client.hGet(pageKey(ns), "body")).toBe(bytes);
+      const ttl = await client.pTTL(pageKey(ns));
       expect(ttl).toBeGreaterThan(5_000);
       expect(ttl).toBeLessThanOrEqual(6_000);
       await client.close();
@@ -331,7 +342,7 @@ export async function describeFirstPageCache(
       expect(await cache.read()).toEqual({ body: "old", cache: "miss" });
       const client = createRedisClient(redis!.url);
       await client.connect();
-      expect(await client.pTTL(`${ns}:page`)).toBeLessThanOrEqual(100); // the fresh time, nothing more
+      expect(await client.pTTL(pageKey(ns))).toBeLessThanOrEqual(100); // the fresh time, nothing more
       await client.close();
       await sleep(150);
       src.page = "new";

@@ -1,5 +1,7 @@
 export { inProcess, overHttp } from "./client.js";
 export type { ApiClient } from "./client.js";
+export { signUpAndIn, TEST_PASSWORD, withHeaders } from "./sign-in.js";
+export type { SignIn } from "./sign-in.js";
 export { describeTodoApi } from "./todo-api.js";
 export type { ApiLevel, ContractOptions } from "./todo-api.js";
 export { expectError, expectNewestFirst, expectTodo } from "./todo-shape.js";

@@ -2,6 +2,7 @@ import { startTestMongo, type MongoServerInfo, type ServerProcess } from "@zero-
 import { afterAll, describe, expect } from "vitest";
 import { inProcess, overHttp } from "./client.js";
 import { describeMongoDown } from "./mongo-down.js";
+import type { SignIn } from "./sign-in.js";
 import { describeTodoApi } from "./todo-api.js";
 import { describeTodoStore, type TodoStoreLike } from "./todo-store.js";
 
@@ -27,6 +28,8 @@ export interface OnMongoOptions<Store extends TodoStoreLike> {
   health?: "ok" | "degraded";
   /** Declares the stage's own suites on the same server (e.g. describeMongoExplain), inside this one. */
   also?: (mongo: { url: string; server: MongoServerInfo }) => void;
+  /** Stage 08+: the API suites sign in first (see describeTodoApi). */
+  signIn?: SignIn;
 }
 
 /**
@@ -39,8 +42,19 @@ export async function describeOnMongo<Store extends TodoStoreLike>(
   label: string,
   options: OnMongoOptions<Store>,
 ) {
-  const { level, tag, openStore, app, startServer, served, startUpLine, dropDatabase, closeApps, also } =
-    options;
+  const {
+    level,
+    tag,
+    openStore,
+    app,
+    startServer,
+    served,
+    startUpLine,
+    dropDatabase,
+    closeApps,
+    also,
+    signIn,
+  } = options;
   const health = options.health ?? "ok";
   const mongo = await startTestMongo();
   if (mongo.skipped !== undefined) console.log(`skipped: ${mongo.skipped}`);
@@ -62,6 +76,7 @@ export async function describeOnMongo<Store extends TodoStoreLike>(
     describeTodoApi(`${label} in-process (MongoDB)`, {
       level,
       health,
+      signIn,
       connect: async () => {
         const store = await openStore(mongo.url!, `${run}_api`);
         stores.push(store);
@@ -73,6 +88,7 @@ export async function describeOnMongo<Store extends TodoStoreLike>(
     describeTodoApi(`${label} over HTTP (${served})`, {
       level,
       health,
+      signIn,
       connect: async () => {
         server = await startServer(withDatabase(mongo.url!, `${run}_live`));
         expect(server.output()).toMatch(startUpLine);

@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { overHttp } from "./client.js";
+import type { SignIn } from "./sign-in.js";
 
 export interface ServerProcessOptions {
   /** 3 — the server and `npm run seed`; 4 — also `npm run explain` (the index's plans). */
@@ -19,6 +21,11 @@ export interface ServerProcessOptions {
   startCluster?: (env: Record<string, string>) => Promise<Cluster>;
   /** Extra environment for every process, e.g. the throwaway REDIS_URL of a stage with a cache. */
   env?: Record<string, string>;
+  /**
+   * Stage 08+: how the suite signs in to a server it started; it must be as the account `npm run
+   * seed` fills (by default), since the suite counts the seeded todos.
+   */
+  signIn?: SignIn;
 }
 
 /**
@@ -27,9 +34,11 @@ export interface ServerProcessOptions {
  */
 export function describeServerProcess(
   label: string,
-  { level, stageDir: cwd, startUpLine, startCluster, env: stageEnv = {} }: ServerProcessOptions,
+  { level, stageDir: cwd, startUpLine, startCluster, env: stageEnv = {}, signIn }: ServerProcessOptions,
 ) {
   const start = startCluster ?? ((env: Record<string, string>) => startServer({ cwd, env }));
+  /** The headers of a signed-in client of the server at `url` (none before stage 08). */
+  const signedIn = async (url: string) => (signIn ? await signIn(overHttp(url)) : {});
   const dir = mkdtempSync(join(tmpdir(), "zto-process-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -43,10 +52,12 @@ export function describeServerProcess(
   };
 
   // a fresh connection per page: on a busy machine a kept-alive one can meet the server's idle close
-  const countTodos = async (url: string) => {
+  const countTodos = async (url: string, headers: Record<string, string>) => {
     let count = 0;
     for (let start = 0; ; start += 100) {
-      const page = JSON.parse((await requestOnce(`${url}/todo?start=${start}&limit=100`)).body) as {
+      const page = JSON.parse(
+        (await requestOnce(`${url}/todo?start=${start}&limit=100`, { headers })).body,
+      ) as {
         data: unknown[];
       };
       count += page.data.length;
@@ -61,13 +72,16 @@ export function describeServerProcess(
       expect(first.output()).toMatch(startUpLine);
       const res = await fetch(`${first.url}/todo`, {
         method: "POST",
+        headers: await signedIn(first.url),
         body: new URLSearchParams({ content: "remember me" }),
       });
       const todo = await res.json();
       expect(await first.stop()).toBe(0);
 
       const second = await start(env);
-      expect(await (await fetch(`${second.url}/todo/${(todo as { id: string }).id}`)).json()).toEqual(todo);
+      const headers = await signedIn(second.url);
+      const id = (todo as { id: string }).id;
+      expect(await (await fetch(`${second.url}/todo/${id}`, { headers })).json()).toEqual(todo);
       expect(await second.stop()).toBe(0);
     });
 
@@ -128,18 +142,20 @@ export function describeServerProcess(
 
       const server = await start({ DB_PATH: dbPath, MONGO_URL: "", ...stageEnv });
       try {
-        expect(await countTodos(server.url)).toBe(1500);
+        const headers = await signedIn(server.url);
+        expect(await countTodos(server.url, headers)).toBe(1500);
         const mine = await fetch(`${server.url}/todo`, {
           method: "POST",
+          headers,
           body: new URLSearchParams({ content: "mine" }),
         });
         const location = mine.headers.get("location")!;
         expect(seed(dbPath, "--count", "700").code).toBe(0);
-        expect(await countTodos(server.url)).toBe(701);
-        expect((await fetch(server.url + location)).status).toBe(200);
+        expect(await countTodos(server.url, headers)).toBe(701);
+        expect((await fetch(server.url + location, { headers })).status).toBe(200);
 
         expect(seed(dbPath, "--count", "200", "--reset").code).toBe(0);
-        expect(await countTodos(server.url)).toBe(200);
+        expect(await countTodos(server.url, headers)).toBe(200);
       } finally {
         await server.stop();
       }

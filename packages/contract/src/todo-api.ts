@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ApiClient } from "./client.js";
+import { withHeaders, type SignIn } from "./sign-in.js";
 import { expectError, expectNewestFirst, expectTodo, type Todo } from "./todo-shape.js";
 
 /**
@@ -17,6 +18,8 @@ export interface ContractOptions {
    * optional service it can do without (06 and 07 without Redis serve from the store).
    */
   health?: "ok" | "degraded";
+  /** Stage 08+: the suite signs in first and makes every request as that user (see signUpAndIn). */
+  signIn?: SignIn;
 }
 
 type Page = { data: Todo[]; next?: string | null };
@@ -33,11 +36,12 @@ const json = (body: unknown) => ({
 });
 
 /** The HTTP API of DESIGN.md, as one suite that every stage runs in-process and over a socket. */
-export function describeTodoApi(label: string, { level, connect, health = "ok" }: ContractOptions) {
+export function describeTodoApi(label: string, { level, connect, health = "ok", signIn }: ContractOptions) {
   describe(`${label}: the todo API contract (level ${level})`, () => {
     let api: ApiClient;
     beforeAll(async () => {
       api = await connect();
+      if (signIn) api = withHeaders(api, await signIn(api));
     });
 
     const create = async (content: string) => {

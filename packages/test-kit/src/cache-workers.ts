@@ -25,15 +25,22 @@ export interface CacheWorkersOptions<
   Cache extends CacheLike,
   NotFound extends ClosableLike,
   App extends AppLike,
+  Key extends unknown[] = [],
 > {
   /** The stage's createFirstPageCache. */
   createFirstPageCache: (
-    settings: CacheSettings<Settings> & { load: () => Promise<string>; log: (line: string) => void },
+    settings: CacheSettings<Settings> & {
+      load: (...key: Key) => Promise<string>;
+      log: (line: string) => void;
+    },
   ) => Cache;
   /** The stage's createNotFoundCache: the same Redis and settings, a namespace of its own. */
   createNotFoundCache: (settings: CacheSettings<Settings>) => NotFound;
-  /** The stage's renderFirstPage: what the cache loads from the store. */
-  renderFirstPage: (store: Store) => Promise<string>;
+  /**
+   * The stage's renderFirstPage: what the cache loads from the store. From stage 08 on the cache
+   * keeps a page per user and asks for one by its `key` (the owner), which is passed on.
+   */
+  renderFirstPage: (store: Store, ...key: Key) => Promise<string>;
   /** The stage's createApp over a store with those caches in front of it. */
   app: (store: Store, firstPage: Cache, notFoundCache: NotFound) => App;
 }
@@ -70,15 +77,20 @@ export function cacheWorkers<
   Cache extends CacheLike,
   NotFound extends ClosableLike,
   App extends AppLike,
+  Key extends unknown[] = [],
 >({
   createFirstPageCache,
   createNotFoundCache,
   renderFirstPage,
   app,
-}: CacheWorkersOptions<Store, Settings, Cache, NotFound, App>) {
+}: CacheWorkersOptions<Store, Settings, Cache, NotFound, App, Key>) {
   /** Quiet, loading from `store`; the stage's own defaults for everything `settings` leaves out. */
   const cacheFor = (store: Store, settings: CacheSettings<Settings>) =>
-    createFirstPageCache({ load: () => renderFirstPage(store), log: () => {}, ...settings });
+    createFirstPageCache({
+      load: (...key: Key) => renderFirstPage(store, ...key),
+      log: () => {},
+      ...settings,
+    });
   const notFoundFor = (settings: CacheSettings<Settings>) =>
     createNotFoundCache({ ...settings, namespace: `${settings.namespace}:not-found` });
   const openCaches = new Set<ClosableLike>();

@@ -62,11 +62,11 @@ export function exitCode(child: ChildProcess, timeoutMs: number): Promise<number
   });
 }
 
-/** Every todo id in the store, walked page by page. */
-export async function allIds(baseUrl: string): Promise<Set<string>> {
+/** Every todo id in the store (from stage 08 on, the signed-in user's: `headers` sign the requests), walked page by page. */
+export async function allIds(baseUrl: string, headers: Record<string, string> = {}): Promise<Set<string>> {
   const ids = new Set<string>();
   for (let start = 0; ; start += 100) {
-    const res = await fetch(`${baseUrl}/todo?start=${start}&limit=100`);
+    const res = await fetch(`${baseUrl}/todo?start=${start}&limit=100`, { headers });
     const page = (await res.json()) as { data: { id: string }[] };
     for (const todo of page.data) ids.add(todo.id);
     if (page.data.length < 100) return ids;

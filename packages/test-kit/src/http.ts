@@ -1,4 +1,5 @@
-import { request } from "node:http";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 
 export interface Reply {
   status: number;
@@ -13,6 +14,8 @@ export interface OnceOptions {
   /** The local address to connect from, e.g. 127.0.0.2 to look like another machine on loopback. */
   localAddress?: string;
   timeoutMs?: number;
+  /** For an https:// URL: the certificate to trust (a self-signed one), in PEM. */
+  ca?: string;
 }
 
 /**
@@ -21,7 +24,8 @@ export interface OnceOptions {
  * are spread over workers, and what a test needs to send from a chosen local address.
  */
 export function requestOnce(url: string, options: OnceOptions = {}): Promise<Reply> {
-  const { method = "GET", headers = {}, body, localAddress, timeoutMs = 10_000 } = options;
+  const { method = "GET", headers = {}, body, localAddress, timeoutMs = 10_000, ca } = options;
+  const request = url.startsWith("https:") ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = request(
       url,
@@ -29,6 +33,7 @@ export function requestOnce(url: string, options: OnceOptions = {}): Promise<Rep
         method,
         agent: false,
         localAddress,
+        ca,
         headers: {
           connection: "close",
           ...(body === undefined ? {} : { "content-length": String(Buffer.byteLength(body)) }),

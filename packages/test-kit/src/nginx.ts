@@ -23,18 +23,39 @@ export function nginxProblem(): string | undefined {
     : undefined;
 }
 
+/** Where a stage's HTTPS server block (stage 08 on) goes instead of port 8443 and `.data/tls/`. */
+export interface TlsPlacement {
+  /** Replaces `listen 127.0.0.1:8443 ssl;`, and the port plain HTTP redirects to. */
+  port: number;
+  /** A folder holding cert.pem and key.pem (the stage's `scripts/make-cert.sh DIR` makes them). */
+  certDir: string;
+}
+
 /**
  * A stage's nginx.conf moved to other ports: its `listen 127.0.0.1:8888;` and its upstream's
- * `server 127.0.0.1:8000;` become `listen` and `upstream`, and nothing else changes, so the file a
- * learner runs is the file under test (or under load).
+ * `server 127.0.0.1:8000;` become `listen` and `upstream`, and, with `tls`, its HTTPS server and
+ * certificate move too; nothing else changes, so the file a learner runs is the file under test
+ * (or under load).
  */
-export function nginxConfigOn(original: string, { listen, upstream }: { listen: number; upstream: number }) {
-  const config = original
+export function nginxConfigOn(
+  original: string,
+  { listen, upstream, tls }: { listen: number; upstream: number; tls?: TlsPlacement },
+) {
+  let config = original
     .replace("listen 127.0.0.1:8888;", `listen 127.0.0.1:${listen};`)
     .replace("server 127.0.0.1:8000;", `server 127.0.0.1:${upstream};`);
   if (!config.includes(`listen 127.0.0.1:${listen};`) || !config.includes(`server 127.0.0.1:${upstream};`)) {
     throw new Error("nginx.conf no longer has `listen 127.0.0.1:8888;` and `server 127.0.0.1:8000;`");
   }
+  if (!tls) return config;
+  const certificates = /^(\s*ssl_certificate(?:_key)?\s+)\.data\/tls\//gm;
+  if (!config.includes("listen 127.0.0.1:8443 ssl;") || config.match(certificates)?.length !== 2) {
+    throw new Error("nginx.conf no longer has `listen 127.0.0.1:8443 ssl;` and its two .data/tls/ files");
+  }
+  config = config
+    .replace("listen 127.0.0.1:8443 ssl;", `listen 127.0.0.1:${tls.port} ssl;`)
+    .replaceAll("https://$host:8443$request_uri", `https://$host:${tls.port}$request_uri`)
+    .replace(certificates, `$1${tls.certDir}/`);
   return config;
 }
 

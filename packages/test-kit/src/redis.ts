@@ -1,12 +1,16 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { once } from "node:events";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "./ports.js";
 
 export interface TestRedis {
+  /** Where to connect, with the password in it when the server asks for one (`redis://:pw@host:port`). */
   url: string;
+  /** The password a throwaway server started with `requirePassword` asks for. */
+  password?: string;
   /** Stops a throwaway server (a no-op for a REDIS_URL the user gave). */
   stop: () => Promise<void>;
   /** Kills and starts the throwaway server again on the same port (with its data when `persistent`). */
@@ -41,10 +45,18 @@ for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
 /**
  * Real Redis for tests: `REDIS_URL` when given, else a throwaway `redis-server` on a free port
  * with its own temporary folder. It never touches a user's Redis unless REDIS_URL names it.
+ * With `requirePassword` a throwaway server asks for a random password (`requirepass`, written to a
+ * config file in its folder, so it never shows in the process list), and `url` carries it.
  */
-export async function startTestRedis({ persistent = false } = {}): Promise<RedisOrReason> {
+export async function startTestRedis({
+  persistent = false,
+  requirePassword = false,
+}: { persistent?: boolean; requirePassword?: boolean } = {}): Promise<RedisOrReason> {
   const given = process.env["REDIS_URL"];
-  if (given && !persistent) return { redis: { url: given, stop: async () => {} } };
+  if (given && !persistent) {
+    const password = decodeURIComponent(new URL(given).password) || undefined;
+    return { redis: { url: given, password, stop: async () => {} } };
+  }
   if (spawnSync("redis-server", ["--version"]).error) {
     return { skipped: "redis-server is not installed (apt-get install redis-server, or set REDIS_URL)" };
   }
@@ -53,12 +65,15 @@ export async function startTestRedis({ persistent = false } = {}): Promise<Redis
   const persistence = persistent
     ? ["--appendonly", "yes", "--appendfsync", "always"]
     : ["--appendonly", "no"];
+  const password = requirePassword ? randomBytes(24).toString("hex") : undefined;
+  const config = join(dir, "redis.conf");
+  writeFileSync(config, password ? `requirepass ${password}\n` : "", { mode: 0o600 });
   let child: ChildProcess | undefined;
 
   const start = async () => {
     const server = spawn(
       "redis-server",
-      ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", ...persistence],
+      [config, "--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", ...persistence],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     child = server;
@@ -93,7 +108,8 @@ export async function startTestRedis({ persistent = false } = {}): Promise<Redis
   await start();
   return {
     redis: {
-      url: `redis://127.0.0.1:${port}`,
+      url: password ? `redis://:${password}@127.0.0.1:${port}` : `redis://127.0.0.1:${port}`,
+      password,
       start,
       kill,
       pause: () => void child?.kill("SIGSTOP"),

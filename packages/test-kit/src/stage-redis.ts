@@ -14,10 +14,13 @@ export type StageRedis = RedisOrReason & {
  * One Redis for what a test file starts of a stage with a cache (06+): REDIS_URL when given, else a
  * throwaway redis-server, so a learner's Redis on :6379 is never touched. Without one the stage still
  * runs, its cache bypassed, and `skipped` says why for the suites that need a real Redis. It prints
- * nothing: a file whose suites all run, bypassed or not, has no `skipped:` line.
+ * nothing: a file whose suites all run, bypassed or not, has no `skipped:` line. `options` as for
+ * startTestRedis (a stage whose Redis asks for a password).
  */
-export async function startStageRedis(): Promise<StageRedis> {
-  const started = await startTestRedis();
+export async function startStageRedis(
+  options: Parameters<typeof startTestRedis>[0] = {},
+): Promise<StageRedis> {
+  const started = await startTestRedis(options);
   const redisUrl = started.redis?.url;
   return { ...started, REDIS_URL: redisUrl ?? NO_REDIS_URL, redisUrl };
 }

@@ -143,14 +143,21 @@ export async function createMongoStore(
   };
 }
 
+/**
+ * A lost connection: the driver's own errors for it, or the socket's, which the driver passes on
+ * unwrapped when a command is written to a connection the server has just closed (EPIPE).
+ */
+const lostConnection = (error: unknown): error is Error =>
+  error instanceof MongoNetworkError ||
+  error instanceof MongoServerSelectionError ||
+  ["EPIPE", "ECONNRESET", "ECONNREFUSED"].includes((error as NodeJS.ErrnoException)?.code ?? "");
+
 /** A lost connection is a 503 the client can retry, not a 500. */
 async function guard<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof MongoNetworkError || error instanceof MongoServerSelectionError) {
-      throw new StoreUnavailableError(`MongoDB is unreachable: ${error.message}`);
-    }
+    if (lostConnection(error)) throw new StoreUnavailableError(`MongoDB is unreachable: ${error.message}`);
     throw error;
   }
 }

@@ -19,7 +19,7 @@ export const autocannonTool: LoadTool = {
         method: r.method,
         path: r.path,
         ...(r.body === undefined ? {} : { body: r.body }),
-        ...(r.contentType ? { headers: { "content-type": r.contentType } } : {}),
+        headers: { ...load.headers, ...(r.contentType ? { "content-type": r.contentType } : {}) },
       })),
     });
     const requests = result.requests.total;

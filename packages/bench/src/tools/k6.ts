@@ -34,6 +34,7 @@ export function createK6Tool(version: string): LoadTool {
         FACTS: JSON.stringify(load.facts),
         SUMMARY_PATH: summary,
         ...(load.ratePerSec ? { RATE: String(load.ratePerSec) } : {}),
+        ...(load.headers ? { HEADERS: JSON.stringify(load.headers) } : {}),
       };
       const args = ["run", "--quiet", "--no-usage-report"];
       for (const [key, value] of Object.entries(env)) args.push("-e", `${key}=${value}`);

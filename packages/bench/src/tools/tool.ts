@@ -12,6 +12,8 @@ export interface LoadRun {
   connections: number;
   /** A steady rate over all connections (requests per second), for tools with `steadyRate`. */
   ratePerSec?: number;
+  /** Sent with every request: a signed-in client's `authorization` (stage 08 on). */
+  headers?: Record<string, string>;
 }
 
 export interface LoadTool {

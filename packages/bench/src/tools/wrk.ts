@@ -49,9 +49,10 @@ export function createWrkTool(version: string): LoadTool {
       const dir = mkdtempSync(join(tmpdir(), "zto-wrk-"));
       try {
         const plan = join(dir, "plan.tsv");
-        const lines = load.requests.map((r) =>
-          [r.method, r.path, r.contentType ?? "", r.body ?? ""].join("\t"),
-        );
+        const lines = [
+          ...Object.entries(load.headers ?? {}).map(([name, value]) => ["HEADER", name, value].join("\t")),
+          ...load.requests.map((r) => [r.method, r.path, r.contentType ?? "", r.body ?? ""].join("\t")),
+        ];
         writeFileSync(plan, lines.join("\n") + "\n");
         const threads = Math.min(2, load.connections);
         const files = load.connections + SPARE_FILES;
