@@ -20,6 +20,8 @@ const SUMMARIES: Record<ScenarioName, (sc: Scenario) => string> = {
   "list-during-exports": (sc) =>
     `GET /todo（第一页），用 wrk 或 k6 时以稳定的 ${count(sc.exports?.ratePerSec ?? 0)} req/s 发送，同时 ${sc.exports?.clients} 个客户端在导出全部 todo：空闲、走队列、内联`,
   "list-c1000": (sc) => `GET /todo（第一页），${count(sc.connections ?? 0)} 个连接，经由 nginx`,
+  "list-tls": () =>
+    "GET /todo（第一页），经由 nginx 走 HTTPS，用该阶段自己的 nginx.conf，只是调高了其中 limit_req 的速率（全部负载来自同一个地址）",
   mixed: () => "8 次读取（第一页、单条 todo）配 1 次创建和 1 次完成",
   create: () => "以表单 POST /todo，就像原文的 `http -f`",
 };
@@ -81,7 +83,8 @@ export function benchmarksPageZh(r: TourResults): string {
     ? `负载是经由 ${f.exportConnections} 个连接的稳定的 ${count(f.exportRate)} req/s，而不是工具能跑多快就跑多快：满速时，p99 测到的会是饱和服务器门前的排队，而不是导出带来的影响`
     : `负载是 ${f.exportConnections} 个连接尽可能快地发送（用的是 ${r.tool.version}，它无法保持稳定的速率：它的限速器把每一秒的请求一次性发出；wrk 和 k6 以稳定的 ${count(f.steadyRate)} req/s 运行这个场景）`;
   const scenarioList = SCENARIOS.map(
-    (sc) => `- \`${sc.name}\`（阶段 ${String(sc.fromStage).padStart(2, "0")} 起）：${SUMMARIES[sc.name](sc)}`,
+    (sc) =>
+      `- \`${sc.name}\`（${sc.toStage ? `阶段 ${String(sc.fromStage).padStart(2, "0")} 到 ${String(sc.toStage).padStart(2, "0")}` : `阶段 ${String(sc.fromStage).padStart(2, "0")} 起`}）：${SUMMARIES[sc.name](sc)}`,
   ).join("\n");
 
   return `# 基准测试 {#benchmarks}
@@ -208,6 +211,6 @@ ${codeBlocks.k6}
 
 ${codeBlocks.markers}
 
-\`bench:table\` 接受一个阶段编号或一个参照 id（\`ref-hello\`、\`ref-page\`），以及可选的、以逗号分隔的场景列表；\`bench:value\` 接受一个 target、一个场景（\`list-during-exports:inline\` 指其中的一种条件），以及 \`rps\`、\`p50\`、\`p99\`、\`exports\`、\`vs-previous\`、\`vs-ceiling\` 之一。标记所指的东西如果这次运行没有测量，就保持原样，tour 会说明这一点。
+\`bench:table\` 接受一个阶段编号或一个参照 id（\`ref-hello\`、\`ref-page\`），以及可选的、以逗号分隔的场景列表；\`bench:value\` 接受一个 target、一个场景（\`list-during-exports:inline\` 指其中的一种条件），以及 \`rps\`、\`p50\`、\`p99\`、\`exports\`、\`vs-previous\`、\`vs-direct\`（经由 nginx 的一行对同一阶段不经 nginx 的一行）、\`vs-ceiling\` 之一。标记所指的东西如果这次运行没有测量，就保持原样，tour 会说明这一点。
 `;
 }

@@ -52,6 +52,9 @@ describe("the article", () => {
     const root = repository({ "article.txt": ARTICLE });
     const path = join(root, "article.txt");
     expect(readArticle({ [ARTICLE_VARIABLE]: path })).toEqual({ path, text: ARTICLE });
+    expect(readArticle({})).toEqual({
+      skipped: "set ARTICLE_TEXT to the article's text file to check the 「…」 quotes",
+    });
     expect(readArticle({ [ARTICLE_VARIABLE]: join(root, "gone.txt") })).toEqual({
       skipped: `the article is not at ${join(root, "gone.txt")}: set ARTICLE_TEXT to its text file to check the 「…」 quotes`,
     });
