@@ -1,6 +1,7 @@
 import { createProgress, formatSeconds } from "@zero-to-one/server-kit";
 import { nginxProblem } from "@zero-to-one/test-kit";
 import { loadavg } from "node:os";
+import { runs as succeeds } from "./command.js";
 import { WorkerStartError, measureDuringExports } from "./exports.js";
 import { openFilesProblem } from "./open-files.js";
 import { type Step, halfSecOf, roundPlan } from "./order.js";
@@ -157,12 +158,16 @@ export async function planTour(options: TourOptions) {
 }
 
 /**
- * Why a scenario cannot run here: it goes through nginx and nginx is not installed, or its own
- * connections need more open files than the load tool may have (its failures would count as the server's).
+ * Why a scenario cannot run here: it goes through nginx and nginx (or, over HTTPS, openssl for the
+ * certificate) is not installed, or its own connections need more open files than the load tool may
+ * have (its failures would count as the server's).
  */
 function scenarioProblem(scenario: Scenario, tool: LoadTool): string | undefined {
   return (
     (scenario.throughNginx ? nginxProblem() : undefined) ??
+    (scenario.tls && !succeeds("openssl", ["version"])
+      ? "openssl is not installed (apt-get install openssl)"
+      : undefined) ??
     (scenario.connections ? openFilesProblem(tool.name, scenario.connections) : undefined)
   );
 }

@@ -39,6 +39,8 @@ export interface Context {
   env: NodeJS.ProcessEnv;
   /** Python interpreters to try for Flask, in the tour's order. */
   pythons: string[];
+  /** Where stage 08's browser test launches Chromium: one absolute path, not a PATH lookup. */
+  chromium: string;
   /** Folders a tool may be installed in without being on PATH (/usr/sbin…): only for a hint. */
   elsewhere: string[];
   /** `process.version` */

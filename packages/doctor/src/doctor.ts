@@ -2,11 +2,13 @@ import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import type { Check, Context } from "./check.js";
+import { checkChromium } from "./checks/browser.js";
 import { checkK6, checkWrk } from "./checks/load-tools.js";
 import { checkGo, checkMongo } from "./checks/mongo.js";
 import { checkNode } from "./checks/node.js";
 import { checkPython } from "./checks/python.js";
 import { checkNginx, checkRedis } from "./checks/services.js";
+import { checkOpenssl } from "./checks/tls.js";
 import { type Platform, localPlatform } from "./platform.js";
 
 export interface Report {
@@ -23,6 +25,7 @@ export function localContext(env: NodeJS.ProcessEnv = process.env): Context {
   return {
     env,
     pythons: ["python3", "/usr/bin/python3"],
+    chromium: "/usr/bin/chromium",
     elsewhere: [
       "/usr/sbin",
       "/sbin",
@@ -41,16 +44,21 @@ export function localContext(env: NodeJS.ProcessEnv = process.env): Context {
 
 /** Every check, run at once: each one starts a program or two, and none waits for another. */
 export async function diagnose(ctx: Context, platform: Platform = localPlatform()): Promise<Report> {
-  const [redis, nginx, wrk, k6, mongo, go, python] = await Promise.all([
+  const [redis, nginx, openssl, chromium, wrk, k6, mongo, go, python] = await Promise.all([
     checkRedis(ctx),
     checkNginx(ctx),
+    checkOpenssl(ctx),
+    checkChromium(ctx),
     checkWrk(ctx),
     checkK6(ctx),
     checkMongo(ctx),
     checkGo(ctx),
     checkPython(ctx),
   ]);
-  return { platform, checks: [checkNode(ctx), redis, nginx, wrk, k6, mongo, ...python, go] };
+  return {
+    platform,
+    checks: [checkNode(ctx), redis, nginx, openssl, chromium, wrk, k6, mongo, ...python, go],
+  };
 }
 
 /** Doctor fails only when Node.js itself is too old: every other tool is optional. */

@@ -4,6 +4,8 @@ const ORDER = [
   "node",
   "redis-server",
   "nginx",
+  "openssl",
+  "chromium",
   "ferretdb",
   "wrk",
   "k6",

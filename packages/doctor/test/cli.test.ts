@@ -58,7 +58,7 @@ describe("npm run doctor", { timeout: 30_000 }, () => {
     expect(json.ok).toBe(true);
     const redis = json.tools.find((t) => t.name === "redis-server");
     expect(redis).toMatchObject({ found: true, version: "7.0.15", source: `${bin.bin}/redis-server` });
-    expect(redis?.enables).toContain("stages 06–07");
+    expect(redis?.enables).toContain("stages 06–08");
     const nginx = json.tools.find((t) => t.name === "nginx");
     expect(nginx).toMatchObject({ found: false, version: null });
     expect(nginx?.install).toContainEqual({ os: "debian", command: "sudo apt-get install nginx-light" });
@@ -67,6 +67,8 @@ describe("npm run doctor", { timeout: 30_000 }, () => {
       "Node.js",
       "redis-server",
       "nginx",
+      "openssl",
+      "Chromium",
       "wrk",
       "k6",
       "MongoDB wire",
@@ -82,16 +84,18 @@ describe("npm run doctor", { timeout: 30_000 }, () => {
     const before = await doctor(["--fingerprint"], envOf(bin));
     expect(before.status).toBe(0);
     expect(before.stdout).toMatch(
-      /^node=v\d+\.\d+\.\d+ redis-server=- nginx=- ferretdb=- wrk=- k6=- flask=\S+ gunicorn=- gevent=\S+ mongo_url=unset redis_url=unset\n$/,
+      /^node=v\d+\.\d+\.\d+ redis-server=- nginx=- openssl=- chromium=\S+ ferretdb=- wrk=- k6=- flask=\S+ gunicorn=- gevent=\S+ mongo_url=unset redis_url=unset\n$/,
     );
     expect((await doctor(["--fingerprint"], envOf(bin))).stdout).toBe(before.stdout);
 
     bin.add("redis-server");
     bin.add("ferretdb");
+    bin.add("openssl");
     const after = await doctor(["--fingerprint"], envOf(bin, { MONGO_URL: "mongodb://localhost/todo" }));
     expect(after.stdout).toBe(
       before.stdout
         .replace("redis-server=-", "redis-server=7.0.15")
+        .replace("openssl=-", "openssl=3.0.15")
         .replace("ferretdb=-", "ferretdb=v1.24.2")
         .replace("mongo_url=unset", "mongo_url=set"),
     );

@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Check } from "../src/check.js";
 import { satisfies } from "../src/checks/node.js";
@@ -33,6 +34,8 @@ describe("doctor on a PATH of stubs", () => {
       "Node.js": "v20.20.2",
       "redis-server": "7.0.15",
       nginx: "1.22.1",
+      openssl: "3.0.15",
+      Chromium: "120.0.6099.224",
       wrk: "4.1.0",
       k6: "v0.52.0",
       "MongoDB wire": "v1.24.2",
@@ -87,6 +90,73 @@ describe("doctor on a PATH of stubs", () => {
     expect(mongo.fingerprint).toEqual({ ferretdb: "v2.1.0", mongo_url: "unset" });
   });
 
+  it("counts an openssl new enough for npm run cert: OpenSSL 1.1.1+, LibreSSL 3.2.1+ (macOS 13+)", async () => {
+    const opensslPrinting = async (line: string) => {
+      const bin = fakeBin();
+      bin.add("openssl", `echo "${line}"`);
+      return byName((await diagnose(bin.context(), debian)).checks, "openssl");
+    };
+    const macos = await opensslPrinting("LibreSSL 3.3.6");
+    expect(macos).toMatchObject({ found: true, version: "3.3.6" });
+    expect(macos.notes).toEqual(["LibreSSL (macOS's own) makes the certificate as OpenSSL does"]);
+    expect(await opensslPrinting("OpenSSL 1.1.1w  11 Sep 2023")).toMatchObject({
+      found: true,
+      version: "1.1.1w",
+    });
+
+    const oldMacos = await opensslPrinting("LibreSSL 2.8.3");
+    expect(oldMacos).toMatchObject({ found: false, version: "2.8.3" });
+    expect(oldMacos.notes).toEqual([
+      "LibreSSL 2.8.3 is too old for npm run cert (openssl req -addext): it needs 3.2.1+",
+    ]);
+    expect(oldMacos.fingerprint).toEqual({ openssl: "2.8.3" });
+    expect(await opensslPrinting("OpenSSL 1.0.2k-fips  26 Jan 2017")).toMatchObject({ found: false });
+  });
+
+  it("does not count an openssl that fails to run", async () => {
+    const bin = fakeBin();
+    const openssl = bin.add(
+      "openssl",
+      `echo "openssl: error while loading shared libraries: libssl.so.3" >&2; exit 127`,
+    );
+    const check = byName((await diagnose(bin.context(), debian)).checks, "openssl");
+    expect(check).toMatchObject({ found: false, source: openssl });
+    expect(check.notes).toEqual([
+      `${openssl} version failed: openssl: error while loading shared libraries: libssl.so.3`,
+    ]);
+  });
+
+  it("counts Chromium only at the browser test's path, as a program that runs", async () => {
+    const bin = fakeBin();
+    const context = bin.context({ PATH: `${bin.bin}:${bin.root}/snap` });
+    const snap = bin.addOff("snap", "chromium", STUBS.chromium);
+    const elsewhere = byName((await diagnose(context, debian)).checks, "Chromium");
+    expect(elsewhere).toMatchObject({
+      found: false,
+      notes: [`chromium is at ${snap}, but the browser test looks only for ${context.chromium}`],
+    });
+    expect(elsewhere.source).toBeUndefined();
+
+    writeFileSync(context.chromium, "#!/bin/sh\necho unreachable\n", { mode: 0o644 });
+    expect(byName((await diagnose(context, debian)).checks, "Chromium").found).toBe(false);
+
+    bin.add("chromium", `echo "cannot open display" >&2; exit 1`);
+    const broken = byName((await diagnose(context, debian)).checks, "Chromium");
+    expect(broken).toMatchObject({ found: false, source: context.chromium });
+    expect(broken.notes).toEqual([`${context.chromium} --version failed: cannot open display`]);
+    expect(broken.fingerprint).toEqual({ chromium: "-" });
+
+    bin.add("chromium");
+    const works = byName((await diagnose(context, debian)).checks, "Chromium");
+    expect(works).toMatchObject({
+      found: true,
+      version: "120.0.6099.224",
+      source: context.chromium,
+      notes: [],
+    });
+    expect(works.fingerprint).toEqual({ chromium: "120.0.6099.224" });
+  });
+
   it("takes MONGO_URL first, and shows it without its password", async () => {
     const bin = fakeBin();
     bin.add("ferretdb");
@@ -108,7 +178,7 @@ describe("doctor on a PATH of stubs", () => {
     expect(redis).toMatchObject({ found: true, source: "REDIS_URL" });
     expect(redis.notes).toEqual([
       "REDIS_URL is set: the tests use redis://:***@cache:6379",
-      "stage 07's restart tests still need redis-server: they start their own",
+      "stages 07–08's restart tests still need redis-server: they start their own",
     ]);
     expect(redis.fingerprint).toEqual({ "redis-server": "-", redis_url: "set" });
   });

@@ -8,6 +8,9 @@ import type { Context } from "../src/check.js";
 export const STUBS = {
   "redis-server": `echo "Redis server v=7.0.15 sha=00000000:0 malloc=jemalloc-5.3.0 bits=64 build=ae4d7c971a948f0"`,
   nginx: `echo "nginx version: nginx/1.22.1" >&2`,
+  openssl: `echo "OpenSSL 3.0.15 3 Sep 2024 (Library: OpenSSL 3.0.15 3 Sep 2024)"`,
+  // at the context's `chromium` path, which is in the fake PATH as /usr/bin is in a real one
+  chromium: `echo "Chromium 120.0.6099.224 built on Debian GNU/Linux 12 (bookworm)"`,
   wrk: `echo "wrk debian/4.1.0-3+b2 [epoll] Copyright (C) 2012 Will Glozer"; echo "Usage: wrk <options> <url>"; exit 1`,
   k6: `echo "k6 v0.52.0 (go1.22.4, linux/amd64)"`,
   ferretdb: `printf 'version: v1.24.2\\ncommit: unknown\\nbranch: unknown\\n'`,
@@ -46,10 +49,14 @@ export function fakeBin() {
       put(bin, name, body ?? STUBS[name as keyof typeof STUBS], shebang),
     /** Puts a stub in a folder of its own, off the fake PATH. */
     addOff: (dir: string, name: string, body: string) => put(join(root, dir), name, body),
-    /** A context that sees only the fake PATH; the tour's absolute python is a path under `root`. */
+    /**
+     * A context that sees only the fake PATH; the tour's absolute python is a path under `root`, the
+     * browser test's absolute chromium is `bin/chromium`.
+     */
     context: (env: NodeJS.ProcessEnv = {}, overrides: Partial<Context> = {}): Context => ({
       env: { PATH: bin, HOME: root, ...env },
       pythons: ["python3", join(root, "usr-bin", "python3")],
+      chromium: join(bin, "chromium"),
       elsewhere: [],
       nodeVersion: "v20.20.2",
       nodeRange: ">=20.19",

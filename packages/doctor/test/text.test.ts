@@ -23,9 +23,9 @@ const installSection = (text: string) => text.slice(text.indexOf("To install wha
 describe("doctor's text", () => {
   it("marks what it found with its version, and what is missing with ✗", async () => {
     const text = await textOn("debian", ["redis-server", "wrk"]);
-    expect(row(text, "redis-server")).toMatch(/^ {2}✓ redis-server +7\.0\.15 +stages 06–07/);
+    expect(row(text, "redis-server")).toMatch(/^ {2}✓ redis-server +7\.0\.15 +stages 06–08/);
     expect(row(text, "wrk")).toMatch(/^ {2}✓ wrk +4\.1\.0 +the article's load tool/);
-    expect(row(text, "nginx")).toMatch(/^ {2}✗ nginx +- +stages 05–07: the behind-nginx tests/);
+    expect(row(text, "nginx")).toMatch(/^ {2}✗ nginx +- +stages 05–08: the behind-nginx tests/);
     expect(installSection(text)).not.toContain("redis-server  ");
   });
 
@@ -37,9 +37,20 @@ describe("doctor's text", () => {
     expect(install).toContain("docker compose up -d && export REDIS_URL=redis://localhost:6379");
     expect(install).toContain("bash scripts/install-ferretdb.sh");
     expect(install).toContain(
-      "All the packages at once: sudo apt-get install redis-server nginx-light wrk python3-flask gunicorn python3-gevent\n",
+      "All the packages at once: sudo apt-get install redis-server nginx-light openssl wrk python3-flask gunicorn python3-gevent\n",
     );
     expect(install).not.toContain("brew install");
+  });
+
+  it("offers Chromium from apt on Debian only, and says so on Ubuntu and macOS", async () => {
+    const debian = installSection(await textOn("debian")).split("\n");
+    const chromium = debian.findIndex((line) => /^ {2}Chromium +sudo apt-get install chromium$/.test(line));
+    expect(debian[chromium + 1]).toContain("on Ubuntu, Chromium is a snap (/snap/bin/chromium)");
+    // Ubuntu has no package of that name: one unknown package would fail the whole line
+    expect(debian.find((line) => line.startsWith("All the packages at once"))).not.toContain("chromium");
+    expect(installSection(await textOn("macos"))).toMatch(
+      /^ {2}Chromium +none yet: the test looks only for \S+\/chromium, where Debian's package puts it$/m,
+    );
   });
 
   it("never offers k6 from Debian's own repositories", async () => {
@@ -56,6 +67,10 @@ describe("doctor's text", () => {
     expect(install).toMatch(/^ {2}redis-server +brew install redis$/m);
     expect(install).toMatch(/^ {2}k6 +brew install k6$/m);
     expect(install).toContain("All the packages at once: brew install redis nginx wrk k6 go");
+    // macOS 13+ has a LibreSSL that makes the certificate: Homebrew's OpenSSL is for older ones
+    expect(install).toMatch(
+      /^ {2}openssl +brew install openssl@3\n +only before macOS 13, whose LibreSSL 2\.8\.3 is too old/m,
+    );
     expect(install).not.toContain("apt-get");
   });
 

@@ -1,6 +1,9 @@
 import { flaskTargets } from "@zero-to-one/bench/dist/targets.js";
 import { k6Version } from "@zero-to-one/bench/dist/tools/k6.js";
 import { wrkVersion } from "@zero-to-one/bench/dist/tools/wrk.js";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { diagnose, localContext } from "../src/doctor.js";
 import { PYTHON_WITHOUT_FLASK, fakeBin } from "./fake-bin.js";
@@ -50,4 +53,40 @@ describe("doctor agrees with the tour", () => {
       });
     });
   }
+});
+
+const stage08 = new URL("../../../stages/08-secure/", import.meta.url).pathname;
+
+// npm run cert and the HTTPS test find openssl on PATH: doctor's ✓ must mean the certificate gets made
+describe("doctor agrees with stage 08's certificate script", () => {
+  const setups: Record<string, (bin: ReturnType<typeof fakeBin>) => string> = {
+    "this machine's PATH": () => path ?? "",
+    "no openssl on PATH": (bin) => bin.bin,
+    "an openssl that fails": (bin) => {
+      bin.add("openssl", `echo "openssl: cannot load libcrypto" >&2; exit 1`);
+      return `${bin.bin}:${path ?? ""}`;
+    },
+  };
+  for (const [setup, pathOf] of Object.entries(setups)) {
+    it(`on whether npm run cert works: ${setup}`, async () => {
+      const bin = fakeBin();
+      const env = { PATH: pathOf(bin), HOME: bin.root };
+      const openssl = (await diagnose(localContext(env))).checks.find((c) => c.name === "openssl");
+      const certDir = join(bin.root, "tls");
+      const made = spawnSync("/bin/sh", ["scripts/make-cert.sh", certDir], { cwd: stage08, env });
+      expect(openssl?.found).toBe(made.status === 0 && existsSync(join(certDir, "cert.pem")));
+      // https.test.ts skips only when openssl cannot be started: never while doctor counts it
+      const httpsTestSkips = spawnSync("openssl", ["version"], { env }).error !== undefined;
+      expect(openssl?.found && httpsTestSkips).toBe(false);
+    });
+  }
+});
+
+describe("doctor agrees with stage 08's browser test", () => {
+  it("looks for Chromium at the path xss.test.ts launches", () => {
+    const test = readFileSync(join(stage08, "test", "xss.test.ts"), "utf8");
+    const launched = /const CHROMIUM = "([^"]+)"/.exec(test)?.[1];
+    expect(launched).toBeDefined();
+    expect(localContext().chromium).toBe(launched);
+  });
 });

@@ -7,7 +7,8 @@ export async function checkRedis(ctx: Context): Promise<Check> {
   const notes: string[] = [];
   if (url) {
     notes.push(`REDIS_URL is set: the tests use ${redactUrl(url)}`);
-    if (!program.path) notes.push("stage 07's restart tests still need redis-server: they start their own");
+    if (!program.path)
+      notes.push("stages 07–08's restart tests still need redis-server: they start their own");
   }
   if (program.offPath) notes.push(program.offPath);
   return {
@@ -16,7 +17,7 @@ export async function checkRedis(ctx: Context): Promise<Check> {
     found: program.ran?.ran === true || Boolean(url),
     ...(program.version ? { version: program.version } : {}),
     ...((program.path ?? url) ? { source: program.path ?? "REDIS_URL" } : {}),
-    enables: "stages 06–07: their tests, npm run stage -- 06/07, the tour's rows for 06–07",
+    enables: "stages 06–08: their tests, npm run stage -- 06/07/08, the tour's rows for 06–08",
     install: [
       { os: "debian", command: "sudo apt-get install redis-server" },
       { os: "macos", command: "brew install redis" },
@@ -38,7 +39,7 @@ export async function checkNginx(ctx: Context): Promise<Check> {
     found: program.ran?.ran === true,
     ...(program.version ? { version: program.version } : {}),
     ...(program.path ? { source: program.path } : {}),
-    enables: "stages 05–07: the behind-nginx tests",
+    enables: "stages 05–08: the behind-nginx tests, the tour's list-c1000 and list-tls rows",
     install: [
       { os: "debian", command: "sudo apt-get install nginx-light" },
       { os: "macos", command: "brew install nginx" },
