@@ -83,7 +83,8 @@ export function classify(part: string): Part {
   if (/^npm (?:start|run (?:start|dev|stage))\b/.test(words))
     return { kind: "background", command, ready: "app" };
   if (/^npm run nginx\b/.test(words)) return { kind: "background", command, ready: "nginx" };
-  if (/^redis-server\b/.test(words)) return { kind: "background", command, ready: "redis" };
+  // also at the end of a pipeline: `printf 'requirepass %s\n' "$PW" | redis-server -` (its config on stdin)
+  if (/(?:^|\|\s*)redis-server\b/.test(words)) return { kind: "background", command, ready: "redis" };
   if (
     /^npm run worker\b/.test(words) ||
     /^redis-cli\b.*\b(?:p?subscribe|monitor)\b/.test(words) ||
@@ -110,7 +111,9 @@ export function servicesOf(command: string): string[] {
   const needs = new Set<string>();
   for (const program of programs(command)) {
     if (program === "http" || program === "https") needs.add("httpie");
-    if (["redis-server", "redis-cli", "nginx", "wrk", "k6", "sqlite3"].includes(program)) needs.add(program);
+    if (["redis-server", "redis-cli", "nginx", "wrk", "k6", "sqlite3", "jq", "openssl"].includes(program)) {
+      needs.add(program);
+    }
   }
   if (/\bnpm run nginx\b/.test(command)) needs.add("nginx");
   const tool = /--tool[ =](wrk|k6)\b/.exec(command);
