@@ -3,12 +3,15 @@ import { existsSync } from "node:fs";
 import { chromium, type Browser, type Dialog, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PAGE_CSP } from "../src/web-page.js";
-import { startCluster } from "./cluster.js";
+import { noRedis, startCluster } from "./cluster.js";
 
 // the system's browser: playwright-core never downloads one
 const CHROMIUM = "/usr/bin/chromium";
-const missing = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (apt-get install chromium)`;
-if (missing) console.log(`skipped: ${missing}`);
+// signing up on the page needs the sessions' Redis too
+const missing =
+  (existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (apt-get install chromium)`) ??
+  (noRedis ? `no one can sign in on the page: ${noRedis}` : undefined);
+if (missing) console.log(`skipped: the page in a real browser: ${missing}`);
 
 const IMG = `<img src=x onerror="window.__xss=1">`;
 const SCRIPT = `<script>window.__xss=2</script>`;
