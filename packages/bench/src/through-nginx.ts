@@ -32,36 +32,35 @@ export async function startStageNginx(
   if (!existsSync(file)) throw new Error(`${stageDir} has no nginx.conf`);
   const listen = await freePort();
   const upstream = Number(new URL(stageUrl).port);
-  const certDir = tls ? makeCertificate(stageDir) : undefined;
-  const tlsPort = certDir ? await freePort() : undefined;
-  let config = nginxConfigOn(readFileSync(file, "utf8"), {
-    listen,
-    upstream,
-    ...(certDir && tlsPort ? { tls: { port: tlsPort, certDir } } : {}),
-  });
-  if (tls) {
-    config = config.replace(/(limit_req_zone [^;]* rate=)\d+r\/[sm];/g, `$1${UNLIMITED};`);
-    if (/limit_req_zone [^;]* rate=(?!1000000r\/s;)/.test(config)) {
-      throw new Error(`${file}: a limit_req_zone whose rate this tour cannot raise`);
-    }
+  const tlsPort = tls ? await freePort() : undefined;
+  const certDir = tlsPort ? makeCertificate(stageDir) : undefined;
+  const removeCertificate = () => certDir && rmSync(certDir, { recursive: true, force: true });
+  let config: string;
+  try {
+    const placed = certDir && tlsPort ? { tls: { port: tlsPort, certDir } } : {};
+    config = nginxConfigOn(readFileSync(file, "utf8"), { listen, upstream, ...placed });
+    if (tlsPort) config = limitsRaised(config, file);
+  } catch (error) {
+    removeCertificate();
+    throw error;
   }
   // startNginx waits for any answer on `port`: the plain-HTTP one redirects to HTTPS, which fetch
   // follows and refuses (self-signed); plain HTTP to the TLS port gets nginx's own 400, which counts
   const started = await startNginx({ config, port: tlsPort ?? listen });
   if (!started.nginx) {
-    if (certDir) rmSync(certDir, { recursive: true, force: true });
+    removeCertificate();
     throw new Error(started.skipped);
   }
   const nginx = started.nginx;
   const stop = async () => {
     await nginx.stop();
-    if (certDir) rmSync(certDir, { recursive: true, force: true });
+    removeCertificate();
   };
   const url = tlsPort ? `https://127.0.0.1:${tlsPort}` : nginx.url;
   try {
     const ca = certDir ? readFileSync(join(certDir, "cert.pem"), "utf8") : undefined;
     const reply = await requestOnce(`${url}/healthz`, { ca, timeoutMs: 10_000 });
-    const body = JSON.parse(reply.body || "null") as { status?: string } | null;
+    const body = parsed(reply.body);
     const via = String(reply.headers["server"] ?? "");
     if (reply.status !== 200 || body?.status !== "ok" || !via.startsWith("nginx")) {
       throw new Error(
@@ -75,8 +74,27 @@ export async function startStageNginx(
   }
 }
 
+/** A JSON body, or null for anything else (nginx's own HTML error page, say). */
+function parsed(body: string): { status?: string } | null {
+  try {
+    return JSON.parse(body) as { status?: string } | null;
+  } catch {
+    return null;
+  }
+}
+
 /** A limit_req rate no single load generator reaches. */
 const UNLIMITED = "1000000r/s";
+
+/** The config with every limit_req zone's rate raised to UNLIMITED; throws if one cannot be. */
+function limitsRaised(config: string, file: string): string {
+  const raised = config.replace(/(limit_req_zone [^;]* rate=)\d+r\/[sm];/g, `$1${UNLIMITED};`);
+  const zones = raised.split("limit_req_zone ").length - 1;
+  if (raised.split(`rate=${UNLIMITED};`).length - 1 !== zones) {
+    throw new Error(`${file}: a limit_req_zone whose rate this tour cannot raise`);
+  }
+  return raised;
+}
 
 /** A self-signed certificate for 127.0.0.1 by the stage's own script, in a temporary folder. */
 function makeCertificate(stageDir: string): string {
