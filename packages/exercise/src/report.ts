@@ -29,14 +29,15 @@ function listing(lines: readonly Line[], hint: Hint, unloaded: Verdict["unloaded
       file = line.file;
       around = undefined;
       const why = unloaded.get(file);
-      out.push(why ? `${file}: ✗ cannot load: ${why}` : file);
+      out.push(why ? `${file}: ✗ ${why}` : file);
     }
     if (blocks !== around) {
       around = blocks;
       if (around) out.push(`  ${clip(around)}`);
     }
     if (line.state === "passed") out.push(`    ✓ ${clip(title)}`);
-    else if (line.state === "skipped") out.push(`    - ${clip(title)} (skipped)`);
+    else if (line.state === "skipped")
+      out.push(`    - ${clip(`${title} (skipped${line.note ? `: ${line.note}` : ""})`)}`);
     else if (line.state === "not run") out.push(`    ✗ ${clip(title)} (not run${pointer(hint, line.file)})`);
     else
       out.push(`    ✗ ${clip(title)}`, `        ${clip(line.error ?? "failed")}${pointer(hint, line.file)}`);
@@ -108,7 +109,7 @@ export function report({ step, build, verdict, only, hint }: ReportInput): strin
     `what stage ${stage.number} adds: ${tally(requirements)}`,
     ...listing(requirements, hint, unloaded),
   );
-  if (other.length) out.push("", "also failing:", ...other.map((line) => `  ✗ ${clip(line)}`));
+  if (other.length) out.push("", "also failing:", ...other.map((line) => `  ✗ ${line}`));
   if (skipLines.length) out.push("", ...skipLines);
   out.push("");
   if (only) out.push(`only ${only.join(", ")} checked: without --only, every test file of the step is.`);
@@ -118,7 +119,7 @@ export function report({ step, build, verdict, only, hint }: ReportInput): strin
     const skipped = count(requirements, "skipped");
     out.push(
       `✓ done: every test of stage ${stage.number} that ran here passes` +
-        (skipped ? ` (${skipped} of the step's skipped, for the reasons above)` : ""),
+        (skipped ? ` (${skipped} of the step's skipped: the lines marked - say which)` : ""),
     );
   } else if (mine + theirs + other.length === 0) {
     out.push(

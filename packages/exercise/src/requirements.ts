@@ -8,6 +8,8 @@ export interface Line {
   state: "passed" | "failed" | "skipped" | "not run";
   /** Why it failed, or why it did not run. */
   error?: string;
+  /** Why it was skipped, when the test said so. */
+  note?: string;
 }
 
 export interface Verdict {
@@ -17,7 +19,7 @@ export interface Verdict {
   shared: Line[];
   /** Failures the lines above do not show: a test the listing did not have, an error outside tests. */
   other: string[];
-  /** The test files that could not load in the exercise, with why. */
+  /** The test files that could not load or did not finish in the exercise, with why. */
   unloaded: Map<string, string>;
   skipLines: string[];
 }
@@ -49,7 +51,7 @@ export function judge(step: Step, listed: SuiteResult, before: SuiteResult, run:
         file: test.file,
         name: test.name,
         state: "not run",
-        ...(why ? { error: `${test.file} cannot load: ${why}` } : {}),
+        ...(why ? { error: `${test.file} ${why}` } : {}),
       };
     }
     return { ...result, state: result.state };
@@ -64,10 +66,8 @@ export function judge(step: Step, listed: SuiteResult, before: SuiteResult, run:
       .map((test) => `${test.file}: ${test.name}: ${test.error ?? "failed"}`),
     ...run.fileErrors
       .filter(({ file }) => !listed.tests.some((test) => test.file === file))
-      .map(({ file, error }) => `${file} cannot load: ${error}`),
-    ...listed.fileErrors.map(
-      ({ file, error }) => `${file} cannot load in the solution's own folder: ${error}`,
-    ),
+      .map(({ file, error }) => `${file} ${error}`),
+    ...listed.fileErrors.map(({ file, error }) => `${file}, in the solution's own folder: ${error}`),
     ...run.unhandled.map((error) => `an error outside the tests: ${error}`),
   ];
   return { requirements, shared, other, unloaded, skipLines: run.skipLines };

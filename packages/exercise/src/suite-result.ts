@@ -7,11 +7,16 @@ export interface TestResult {
   state: "passed" | "failed" | "skipped" | "pending";
   /** The first line of its first error, when it failed. */
   error?: string;
+  /** Why it was skipped, when the test said so. */
+  note?: string;
 }
 
 export interface SuiteResult {
   tests: TestResult[];
-  /** Files that could not even load (a module the tests import is missing, a syntax error). */
+  /**
+   * Files that could not even load (`cannot load: <why>`: a module the tests import is missing, a
+   * syntax error), or that never finished (`did not finish: <why>`).
+   */
   fileErrors: { file: string; error: string }[];
   /** Errors outside any test: an unhandled rejection, a crashed worker. */
   unhandled: string[];

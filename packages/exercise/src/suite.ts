@@ -27,10 +27,25 @@ export function suite(
   rmSync(out, { force: true });
   const paths = files.map((file) => join(dir, "test", file));
   return new Promise((resolve, reject) => {
+    // a group of its own, which it can end whole when a test hangs: workers, servers, redis-servers
     const vitest = spawn(process.execPath, [child, mode, dir, out, ...paths], {
       cwd: dir,
       env: ownEnv(),
       stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    // Ctrl-C reaches only the terminal's group: pass it on
+    const stop = (signal: NodeJS.Signals) => {
+      try {
+        process.kill(-vitest.pid!, "SIGTERM");
+      } finally {
+        process.kill(process.pid, signal);
+      }
+    };
+    const onSignal = ["SIGINT", "SIGTERM", "SIGHUP"].map((signal) => {
+      const handler = () => stop(signal as NodeJS.Signals);
+      process.once(signal, handler);
+      return () => process.off(signal, handler);
     });
     let output = "";
     let pending = "";
@@ -47,6 +62,7 @@ export function suite(
     vitest.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     vitest.once("error", reject);
     vitest.once("close", (code, signal) => {
+      for (const off of onSignal) off();
       if (existsSync(out)) resolve(JSON.parse(readFileSync(out, "utf8")) as SuiteResult);
       else
         reject(

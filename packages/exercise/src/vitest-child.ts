@@ -9,49 +9,42 @@ import { writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import type { Reporter, TestModule } from "vitest/node";
 import { createVitest } from "vitest/node";
-import type { SuiteResult, TestResult } from "./suite-result.js";
+import { stallWatch } from "./stall.js";
+import { type Extras, summarize } from "./summarize.js";
 
-const [mode, root = ".", out = "", ...files] = process.argv.slice(2);
+const [mode, dir = ".", out = "", ...files] = process.argv.slice(2);
 if ((mode !== "collect" && mode !== "run") || !out) {
   console.error("usage: vitest-child.js collect|run DIR OUT [TEST_FILE…]");
   process.exit(2);
 }
+const root = resolve(dir);
 
-const here = `${resolve(root)}/`;
-// eslint-disable-next-line no-control-regex -- colours are what it removes
-const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, "").replaceAll(here, "");
-/** Where a message is a stack or a source location, not words. */
-const noise = /^(node:|at |\^|throw |\S+:\d+(:\d+)?$)/;
-/** The line of an error a person reads: its first, unless that is a location (a child's stderr), then its first `Error`. */
-const summary = (error: { message?: string } | undefined) => {
-  const lines = plain(error?.message ?? "")
-    .split("\n")
-    .map((line) => line.trim())
-    .filter(Boolean);
-  const first = lines[0] ?? "failed";
-  return noise.test(first)
-    ? (lines.find((line) => /Error\b/.test(line) && !noise.test(line)) ?? first)
-    : first;
-};
-const messageOf = (error: unknown) =>
-  summary(
-    typeof error === "object" && error !== null
-      ? (error as { message?: string })
-      : { message: String(error) },
-  );
+/** A stuck run is let go this long after the longest test or hook could have timed out. */
+const GRACE_MS = 60_000;
 
 const skipLines: string[] = [];
+/** Told of every event; `run` watches it for a stall, `collect` needs none. */
+let watch = { moved: () => {}, stop: () => {} };
+
 const reporter: Reporter = {
   onUserConsoleLog(log) {
+    watch.moved();
     for (const line of log.content.split("\n"))
       if (line.startsWith("skipped: ") && !skipLines.includes(line)) skipLines.push(line);
   },
+  onTestModuleStart: () => watch.moved(),
+  onTestCaseReady: () => watch.moved(),
+  onTestCaseResult: () => watch.moved(),
+  onHookStart: () => watch.moved(),
+  onHookEnd: () => watch.moved(),
   onTestModuleEnd(module) {
+    watch.moved();
+    const file = relative(root, module.moduleId);
     const tests = [...module.children.allTests()];
     const failed = tests.filter((t) => t.result().state === "failed").length;
     const loads = module.errors().length === 0 ? 1 : 0;
     // a line `check` shows while the run goes on
-    console.log(`progress ${relative(root, module.moduleId)} ${tests.length} ${failed} ${loads}`);
+    console.log(`progress ${file} ${tests.length} ${failed} ${loads}`);
   },
 };
 const vitest = await createVitest(
@@ -60,30 +53,31 @@ const vitest = await createVitest(
   { cacheDir: join(dirname(out), "vite") },
 );
 
+const write = (modules: readonly TestModule[], unhandled: readonly unknown[], extras: Partial<Extras> = {}) =>
+  writeFileSync(out, JSON.stringify(summarize(root, modules, unhandled, { skipLines, ...extras })));
+
+if (mode === "run") {
+  const limitMs = Math.max(vitest.config.testTimeout, vitest.config.hookTimeout) + GRACE_MS;
+  watch = stallWatch(limitMs, () => {
+    // which test hangs is not known here: a blocked worker cannot report, not even the tests it finished
+    const modules = vitest.state.getTestModules();
+    const stuck = modules
+      .filter((module) => ["queued", "pending"].includes(module.state()))
+      .map((module) => relative(root, module.moduleId));
+    const why = `did not finish: nothing moved for ${Math.round(limitMs / 1000)} s (an endless loop, or a wait for a process that never ends?)`;
+    write(modules, stuck.length ? [] : [new Error(`the run ${why}`)], { stuck: { files: stuck, why } });
+    // this process leads its own group (check starts it so): the workers and what they started go with it
+    try {
+      process.kill(-process.pid, "SIGKILL");
+    } catch {
+      process.exit(1);
+    }
+  });
+}
+
 const { testModules, unhandledErrors } =
   mode === "collect" ? await vitest.collect(files) : await vitest.start(files);
-writeFileSync(out, JSON.stringify(summarize(testModules, unhandledErrors)));
+watch.stop();
+write(testModules, unhandledErrors);
 await vitest.close();
 process.exit(0);
-
-function summarize(modules: readonly TestModule[], unhandled: readonly unknown[]): SuiteResult {
-  const tests: TestResult[] = [];
-  const fileErrors: SuiteResult["fileErrors"] = [];
-  for (const module of modules) {
-    const file = relative(root, module.moduleId);
-    const errors = module.errors();
-    // vite names the importing file, which the report shows anyway
-    if (errors.length > 0)
-      fileErrors.push({ file, error: summary(errors[0]).replace(` imported from ${file}`, "") });
-    for (const test of module.children.allTests()) {
-      const result = test.result();
-      tests.push({
-        file,
-        name: test.fullName,
-        state: result.state,
-        ...(result.state === "failed" ? { error: summary(result.errors?.[0]) } : {}),
-      });
-    }
-  }
-  return { tests, fileErrors, unhandled: unhandled.map(messageOf), skipLines };
-}

@@ -31,7 +31,9 @@ describe("the step's requirements", () => {
   it("are not run, with the reason, when their file cannot load in the exercise", () => {
     const listed = suiteOf([test("paging.test.ts", "keyset paging > refuses `start` and `before` together")]);
     const run = suiteOf([], {
-      fileErrors: [{ file: "test/paging.test.ts", error: "Cannot find module '../src/cursor.js'" }],
+      fileErrors: [
+        { file: "test/paging.test.ts", error: "cannot load: Cannot find module '../src/cursor.js'" },
+      ],
     });
     const verdict = judge(step, listed, suiteOf([]), run);
     expect(verdict.requirements).toEqual([
