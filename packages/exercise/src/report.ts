@@ -36,8 +36,9 @@ function listing(lines: readonly Line[], hint: Hint, unloaded: Verdict["unloaded
       if (around) out.push(`  ${clip(around)}`);
     }
     if (line.state === "passed") out.push(`    ✓ ${clip(title)}`);
+    // "skipped" always shows, however long the name
     else if (line.state === "skipped")
-      out.push(`    - ${clip(`${title} (skipped${line.note ? `: ${line.note}` : ""})`)}`);
+      out.push(`    - ${clip(title)} (skipped${line.note ? `: ${line.note}` : ""})`);
     else if (line.state === "not run") out.push(`    ✗ ${clip(title)} (not run${pointer(hint, line.file)})`);
     else
       out.push(`    ✗ ${clip(title)}`, `        ${clip(line.error ?? "failed")}${pointer(hint, line.file)}`);
