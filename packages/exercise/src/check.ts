@@ -86,13 +86,18 @@ export async function check(place: Place, step: Step, options: CheckOptions = {}
     return 1;
   }
   // which tests are the step's: those of the solution the stage before does not have
-  const [solution, earlier] = await Promise.all([
-    listed(stage, join(work, "solution.json"), files),
-    files.length && !beforeFiles.length
-      ? Promise.resolve<SuiteResult>({ tests: [], fileErrors: [], unhandled: [], skipLines: [] })
-      : listed(before, join(work, "before.json"), beforeFiles),
-  ]);
-  const run = await suite("run", dir, join(work, "run.json"), files, progress);
+  const nothing: SuiteResult = { tests: [], fileErrors: [], unhandled: [], skipLines: [] };
+  let solution, earlier, run;
+  try {
+    [solution, earlier] = await Promise.all([
+      listed(stage, join(work, "solution.json"), files),
+      files.length && !beforeFiles.length ? nothing : listed(before, join(work, "before.json"), beforeFiles),
+    ]);
+    run = await suite("run", dir, join(work, "run.json"), files, progress);
+  } catch (error) {
+    console.log(`\n✗ the tests could not run: ${(error as Error).message}`);
+    return 1;
+  }
   const verdict = judge(step, solution, earlier, run);
   console.log(`\n${report({ step, build: built, verdict, ...(only ? { only } : {}), hint })}`);
   saveLastCheck(dir, verdict, only);

@@ -6,16 +6,16 @@
  * npm run exercise -- diff NN                  the copy against the stage before, then against stage NN
  * --exercises DIR (or ZTO_EXERCISES) puts the exercises elsewhere than exercises/.
  */
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { check } from "./check.js";
 import { diff } from "./diff.js";
-import { type Place, exerciseDir } from "./exercise.js";
+import { type Place, exerciseDir, isStarted } from "./exercise.js";
 import { list } from "./list.js";
 import { exercisesRoot } from "./repository.js";
 import { start } from "./start.js";
 import { findStep, steps } from "./steps.js";
 import { watchChecks } from "./watch.js";
-import { join } from "node:path";
 
 const USAGE = `usage: npm run exercise [-- list]
        npm run exercise -- start NN [--force]
@@ -64,12 +64,12 @@ const only = values.only?.flatMap((item) =>
     .map((s) => s.trim())
     .filter(Boolean),
 );
-const needs = (flag: boolean, name: string, where: string) => {
-  if (flag) fail(`${name} goes with ${where}`);
+const onlyWith = (given: boolean, option: string, command: string) => {
+  if (given && action !== command) fail(`${option} goes with ${command}`);
 };
-needs(values.force && action !== "start", "--force", "start");
-needs(values.watch && action !== "check", "--watch", "check");
-needs(only !== undefined && action !== "check", "--only", "check");
+onlyWith(values.force, "--force", "start");
+onlyWith(values.watch, "--watch", "check");
+onlyWith(only !== undefined, "--only", "check");
 
 if (action === "list") {
   if (wanted) fail("list takes no step");
@@ -82,5 +82,6 @@ const step = findStep(wanted) ?? fail(`no step ${wanted}`);
 if (action === "start") process.exit(start(place, step, { force: values.force }));
 if (action === "diff") process.exit(diff(place, step));
 const options = only ? { only } : {};
-if (values.watch) await watchChecks(join(exerciseDir(place, step), "src"), () => check(place, step, options));
+if (values.watch && isStarted(place, step))
+  await watchChecks(join(exerciseDir(place, step), "src"), () => check(place, step, options));
 process.exitCode = await check(place, step, options);

@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { CHECKER_FILES, checkerFilesNote, placeCheckerFiles } from "./checker-files.js";
 import { copyStage } from "./copy-stage.js";
 import { type Place, command, exerciseDir } from "./exercise.js";
-import { giveOwnName } from "./own-name.js";
 import { chapterOf } from "./hints.js";
+import { giveOwnName } from "./own-name.js";
 import { linkPackages } from "./packages-link.js";
 import { relocateTsconfig } from "./relocate.js";
 import { shown } from "./shown.js";
@@ -37,10 +37,11 @@ export function start(place: Place, step: Step, { force = false } = {}): number 
   placeCheckerFiles(step.stage, dir);
 
   const { stage, before } = step;
+  const chapter = chapterOf(stage);
   console.log(
     [
       `${shown(dir)}: stage ${before.number} (stages/${before.name}), to turn into stage ${stage.number} (${stage.name}).`,
-      `${chapterOf(stage) ? `The chapter: ${shown(chapterOf(stage)!)}. ` : ""}Change src/ (and package.json or what else the step needs), then:`,
+      `${chapter ? `The chapter: ${shown(chapter)}. ` : ""}Change src/ (and package.json or what else the step needs), then:`,
       `  cd ${shown(dir)} && npm run dev    runs your copy, reloading on every save`,
       `  ${command(place, "check", step)}    runs stage ${stage.number}'s tests against it (--watch: on every save)`,
       `  ${command(place, "diff", step)}     your changes against stage ${before.number}, then against stage ${stage.number}`,
