@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { onTestFinished } from "vitest";
 
 const cli = new URL("../dist/cli.js", import.meta.url).pathname;
 
@@ -11,8 +12,12 @@ export interface Run {
   stderr: string;
 }
 
-/** A folder for a test's exercises: never the repository's exercises/. */
-export const exercisesRoot = () => mkdtempSync(join(tmpdir(), "zto-exercises-"));
+/** A folder for a test's exercises, removed after it: never the repository's exercises/. */
+export function exercisesRoot() {
+  const root = mkdtempSync(join(tmpdir(), "zto-exercises-"));
+  onTestFinished(() => rmSync(root, { recursive: true, force: true }));
+  return root;
+}
 
 /** `npm run exercise -- …args` as the root script runs it (the built CLI), with the exercises in `root`. */
 export function exercise(root: string, ...args: string[]): Promise<Run> {

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { chapterOf, hintFor } from "../src/hints.js";
 import { step } from "./fixtures.js";
 
@@ -25,7 +25,8 @@ npx vitest run test/paging.test.ts
 `;
 
 function docs(pages: Record<string, string>) {
-  const dir = mkdtempSync(join(tmpdir(), "zto-docs-"));
+  const dir = mkdtempSync(join(tmpdir(), "zto-exercise-docs-"));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   for (const [name, text] of Object.entries(pages)) writeFileSync(join(dir, name), text);
   return dir;
 }

@@ -1,12 +1,13 @@
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { stagesDir } from "../src/repository.js";
 import { findStep, steps } from "../src/steps.js";
 
 function fakeStages(...names: string[]) {
-  const root = mkdtempSync(join(tmpdir(), "zto-stages-"));
+  const root = mkdtempSync(join(tmpdir(), "zto-exercise-stages-"));
+  onTestFinished(() => rmSync(root, { recursive: true, force: true }));
   for (const name of names) {
     mkdirSync(join(root, name));
     if (!name.startsWith("no-package")) writeFileSync(join(root, name, "package.json"), "{}");
