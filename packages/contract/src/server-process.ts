@@ -29,6 +29,12 @@ export interface ServerProcessOptions {
 }
 
 /**
+ * How long a server that should stop by itself gets before it is killed: a server that starts anyway
+ * (a stage that does not check MONGO_URL yet) fails the test instead of blocking the run for good.
+ */
+const MUST_STOP_MS = 20_000;
+
+/**
  * A stage's processes (03 and after): todos survive a restart, MONGO_URL mistakes stop start-up
  * with a clear reason, and the `npm run seed` and (level 4) `npm run explain` scripts.
  */
@@ -90,6 +96,7 @@ export function describeServerProcess(
         cwd,
         env: { ...process.env, MONGO_URL: "http://localhost:27017" },
         encoding: "utf8",
+        timeout: MUST_STOP_MS,
       });
       expect(run.status).toBe(1);
       expect(run.stderr.trim()).toMatch(
@@ -104,6 +111,7 @@ export function describeServerProcess(
         cwd,
         env: { ...process.env, MONGO_URL: `mongodb://127.0.0.1:${port}/todo`, ...env, ...stageEnv },
         encoding: "utf8",
+        timeout: MUST_STOP_MS,
       });
     };
 

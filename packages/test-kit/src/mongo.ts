@@ -1,10 +1,11 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, mkdtempSync } from "node:fs";
 import { lookup } from "node:dns/promises";
 import { connect } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { MongoClient } from "mongodb";
+import { endWithTests } from "./end-with-tests.js";
 import { freePort } from "./ports.js";
 import { stopChild } from "./stop-child.js";
 
@@ -69,12 +70,6 @@ export async function identify(url: string): Promise<MongoServerInfo> {
   }
 }
 
-/** Throwaway servers still running: killed when the test process exits. */
-const running = new Set<ChildProcess>();
-process.on("exit", () => {
-  for (const child of running) child.kill("SIGKILL");
-});
-
 async function startFerretDb(timeoutMs: number) {
   if (spawnSync("ferretdb", ["--version"]).error) return undefined;
   const port = await freePort();
@@ -92,16 +87,11 @@ async function startFerretDb(timeoutMs: number) {
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
-  running.add(child);
+  endWithTests(child);
   let log = "";
   child.stdout?.on("data", (chunk: Buffer) => (log += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
-  const exited = new Promise<void>((resolve) =>
-    child.once("exit", () => {
-      running.delete(child);
-      resolve();
-    }),
-  );
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const stop = () => stopChild(child, exited, dir);
 
   const deadline = Date.now() + timeoutMs;

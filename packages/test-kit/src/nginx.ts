@@ -3,6 +3,7 @@ import { once } from "node:events";
 import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { endWithTests } from "./end-with-tests.js";
 import { stopChild } from "./stop-child.js";
 
 export interface TestNginx {
@@ -91,6 +92,8 @@ export async function startNginx({
   const child: ChildProcess = spawn("nginx", args, { stdio: ["ignore", "pipe", "pipe"] });
   child.stdout?.on("data", (chunk: Buffer) => (log += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
+  // a master told to stop stops its workers; one killed would leave them behind
+  endWithTests(child, "SIGTERM");
   const exited = once(child, "exit");
 
   const stop = () => stopChild(child, exited, prefix);

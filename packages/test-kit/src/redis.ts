@@ -4,6 +4,7 @@ import { once } from "node:events";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { endWithTests } from "./end-with-tests.js";
 import { freePort } from "./ports.js";
 
 export interface TestRedis {
@@ -26,21 +27,6 @@ export interface TestRedis {
 
 export type RedisOrReason =
   { redis: TestRedis; skipped?: undefined } | { redis?: undefined; skipped: string };
-
-/** Throwaway servers still running: killed when the test process exits, so none outlives its tests. */
-const running = new Set<ChildProcess>();
-const killRunning = () => {
-  for (const server of running) server.kill("SIGKILL");
-};
-process.on("exit", killRunning);
-// a test runner may end its worker with a signal, which skips "exit": clean up, then, unless
-// someone else handles that signal, die of it as the process would have
-for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
-  process.once(signal, () => {
-    killRunning();
-    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-  });
-}
 
 /**
  * Real Redis for tests: `REDIS_URL` when given, else a throwaway `redis-server` on a free port
@@ -77,8 +63,7 @@ export async function startTestRedis({
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     child = server;
-    running.add(server);
-    server.once("exit", () => running.delete(server));
+    endWithTests(server);
     let log = "";
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${log}`)), 10_000);

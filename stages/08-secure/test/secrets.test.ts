@@ -44,6 +44,8 @@ describe("secrets in settings", () => {
       cwd: stageDir,
       env: { ...process.env, [name]: value },
       encoding: "utf8",
+      // a server that starts anyway is killed, and the test fails instead of waiting for ever
+      timeout: 20_000,
     });
     expect(run.status).toBe(1);
     expect(run.stderr.trim().split("\n")).toEqual([
