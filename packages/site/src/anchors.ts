@@ -1,3 +1,5 @@
+import { slugify } from "../../docs-check/src/headings.js";
+
 /** A heading's text as plain text: no `{#anchor}`, code ticks, emphasis or link targets. */
 export function plainHeading(text: string): string {
   return text
@@ -8,18 +10,8 @@ export function plainHeading(text: string): string {
     .trim();
 }
 
-/** The anchor VitePress gives a heading (its default slugify, from @mdit-vue/shared). */
-export function siteSlug(text: string): string {
-  return text
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/[\u0000-\u001f]/g, "") // eslint-disable-line no-control-regex
-    .replace(/[\s~`!@#$%^&*()\-_+=[\]{}|\\;:"'“”‘’<>,.?/]+/g, "-")
-    .replace(/-{2,}/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .replace(/^(\d)/, "_$1")
-    .toLowerCase();
-}
+/** The anchor VitePress gives a heading: the slug docs-check checks the translations' anchors with. */
+export const siteSlug = slugify;
 
 /**
  * The anchor the repository host (GitHub) gives a heading: lower case, punctuation dropped, each
