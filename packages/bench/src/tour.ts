@@ -1,7 +1,6 @@
 import { createProgress, formatSeconds } from "@zero-to-one/server-kit";
-import { nginxProblem } from "@zero-to-one/test-kit";
+import { nginxProblem, opensslProblem } from "@zero-to-one/test-kit";
 import { loadavg } from "node:os";
-import { runs as succeeds } from "./command.js";
 import { WorkerStartError, measureDuringExports } from "./exports.js";
 import { openFilesProblem } from "./open-files.js";
 import { type Step, halfSecOf, roundPlan } from "./order.js";
@@ -165,9 +164,7 @@ export async function planTour(options: TourOptions) {
 function scenarioProblem(scenario: Scenario, tool: LoadTool): string | undefined {
   return (
     (scenario.throughNginx ? nginxProblem() : undefined) ??
-    (scenario.tls && !succeeds("openssl", ["version"])
-      ? "openssl is not installed (apt-get install openssl)"
-      : undefined) ??
+    (scenario.tls ? opensslProblem() : undefined) ??
     (scenario.connections ? openFilesProblem(tool.name, scenario.connections) : undefined)
   );
 }

@@ -1,3 +1,4 @@
+import { nginxProblem, opensslProblem } from "@zero-to-one/test-kit";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,10 +9,7 @@ import { type Ran, runNode } from "./run-node.js";
 
 const missing = (program: string, args: string[], apt: string) =>
   spawnSync(program, args).error ? `${program} is not installed (apt-get install ${apt})` : undefined;
-const problem =
-  missing("redis-server", ["--version"], "redis-server") ??
-  missing("nginx", ["-v"], "nginx-light") ??
-  missing("openssl", ["version"], "openssl");
+const problem = missing("redis-server", ["--version"], "redis-server") ?? nginxProblem() ?? opensslProblem();
 if (problem) console.log(`skipped: a tour of stage 08 needs ${problem}`);
 const wrkMissing = missing("wrk", ["-v"], "wrk");
 if (!problem && wrkMissing) console.log(`skipped: stage 08 with wrk: ${wrkMissing}`);

@@ -9,7 +9,7 @@ export { requestOnce } from "./http.js";
 export type { OnceOptions, Reply } from "./http.js";
 export { startLoad } from "./load.js";
 export type { Load, LoadOptions, Outcome } from "./load.js";
-export { type TlsPlacement, nginxConfigOn, nginxProblem, startNginx } from "./nginx.js";
+export { type TlsPlacement, nginxConfigOn, nginxProblem, opensslProblem, startNginx } from "./nginx.js";
 export type { NginxOrReason, TestNginx } from "./nginx.js";
 export { allIds, exitCode, freshDbPath, startCluster, waitFor } from "./cluster.js";
 export type { Cluster } from "./cluster.js";

@@ -24,6 +24,13 @@ export function nginxProblem(): string | undefined {
     : undefined;
 }
 
+/** Why a certificate cannot be made here (`openssl` is missing), or undefined when it can. */
+export function opensslProblem(): string | undefined {
+  return spawnSync("openssl", ["version"]).error
+    ? "openssl is not installed (apt-get install openssl)"
+    : undefined;
+}
+
 /** Where a stage's HTTPS server block (stage 08 on) goes instead of port 8443 and `.data/tls/`. */
 export interface TlsPlacement {
   /** Replaces `listen 127.0.0.1:8443 ssl;`, and the port plain HTTP redirects to. */

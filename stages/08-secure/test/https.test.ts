@@ -3,6 +3,7 @@ import {
   freePort,
   nginxConfigOn,
   nginxProblem,
+  opensslProblem,
   requestOnce,
   startLoad,
   startNginx,
@@ -17,9 +18,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stageDir, startCluster } from "./cluster.js";
-
-const opensslProblem = () =>
-  spawnSync("openssl", ["version"]).error ? "openssl is not installed (apt-get install openssl)" : undefined;
 
 const problem = nginxProblem() ?? opensslProblem();
 if (problem) console.log(`skipped: ${problem}`);
