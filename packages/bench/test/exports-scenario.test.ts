@@ -1,12 +1,10 @@
-import { spawn, spawnSync } from "node:child_process";
-import { once } from "node:events";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { type TestRedis, startTestRedis } from "@zero-to-one/test-kit";
 import { beforeAll, describe, expect, it } from "vitest";
 import { WorkerStartError, startQueueWorker } from "../src/exports.js";
-import type { TourResults } from "../src/results.js";
+import { type Tour, runTour } from "./run-node.js";
 
 const bench = new URL("..", import.meta.url).pathname;
 const stage07 = join(bench, "..", "..", "stages", "07-queue");
@@ -17,39 +15,18 @@ if (probe.skipped) console.log(`skipped: the export scenario needs Redis: ${prob
 const wrkMissing = spawnSync("wrk", ["-v"]).error !== undefined;
 if (wrkMissing) console.log("skipped: the export scenario with wrk needs wrk (apt-get install wrk)");
 
-interface Tour {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-  results?: TourResults;
-}
-
 /** A real tour of stage 07's list-during-exports: one round, 1 s per condition, 300 todos. */
 async function tourOfExports(tool: string, env: Record<string, string> = {}): Promise<Tour> {
-  const dir = mkdtempSync(join(tmpdir(), "zto-bench-exports-"));
   const started = await startTestRedis();
   if (!started.redis) throw new Error(started.skipped);
   const redis: TestRedis = started.redis;
   try {
-    const args = ["dist/cli.js", "--tool", tool, "--stages", "07", "--scenarios", "list-during-exports"];
-    args.push("--rounds", "1", "--duration", "1", "--warmup", "0", "--rows", "300");
-    args.push("--results-dir", dir, "--no-docs", "--no-flask");
-    const child = spawn(process.execPath, args, {
-      cwd: bench,
-      env: { ...process.env, ...env, REDIS_URL: redis.url },
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: 110_000,
-    });
-    const tour: Tour = { status: null, stdout: "", stderr: "" };
-    child.stdout.on("data", (chunk: Buffer) => (tour.stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (tour.stderr += chunk.toString()));
-    [tour.status] = (await once(child, "exit")) as [number | null];
-    const latest = join(dir, "latest.json");
-    if (existsSync(latest)) tour.results = JSON.parse(readFileSync(latest, "utf8")) as TourResults;
-    return tour;
+    return await runTour(
+      ["--tool", tool, "--stages", "07", "--scenarios", "list-during-exports", "--warmup", "0"],
+      { env: { ...process.env, ...env, REDIS_URL: redis.url }, timeoutMs: 110_000 },
+    );
   } finally {
     await redis.stop();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 

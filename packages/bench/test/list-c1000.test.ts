@@ -1,14 +1,13 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { nginxConfigOn, requestOnce, startServer } from "@zero-to-one/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openFilesProblem } from "../src/open-files.js";
-import type { TourResults } from "../src/results.js";
 import { SCENARIO_NAMES, scenarioNamed } from "../src/scenarios.js";
 import { discoverStages } from "../src/targets.js";
-import { type Ran, runNode } from "./run-node.js";
+import { type Tour, runTour } from "./run-node.js";
 import { complaintsIn, startStageNginx } from "../src/through-nginx.js";
 
 const bench = new URL("..", import.meta.url).pathname;
@@ -117,28 +116,8 @@ describe.skipIf(nginxMissing)("nginx in front of stage 05, as the tour starts it
   }, 60_000);
 });
 
-interface Tour extends Ran {
-  results?: TourResults;
-}
-
-async function tour(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Tour> {
-  const dir = mkdtempSync(join(tmpdir(), "zto-bench-c1000-"));
-  try {
-    const run: Tour = await runNode(
-      [
-        ...["dist/cli.js", "--stages", "05", "--duration", "1", "--rounds", "1", "--rows", "300"],
-        ...["--results-dir", dir, "--no-docs", "--no-flask", ...args],
-      ],
-      env,
-      110_000,
-    );
-    const latest = join(dir, "latest.json");
-    if (existsSync(latest)) run.results = JSON.parse(readFileSync(latest, "utf8")) as TourResults;
-    return run;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const tour = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
+  runTour(["--stages", "05", ...args], { env, timeoutMs: 110_000 });
 
 describe.skipIf(nginxMissing)("a tour of list-c1000 on stage 05 (1 s, one round)", () => {
   describe.each([

@@ -1,11 +1,8 @@
 import { nginxProblem, opensslProblem } from "@zero-to-one/test-kit";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { TourResults } from "../src/results.js";
-import { type Ran, runNode } from "./run-node.js";
+import { type Tour, runTour } from "./run-node.js";
 
 const missing = (program: string, args: string[], apt: string) =>
   spawnSync(program, args).error ? `${program} is not installed (apt-get install ${apt})` : undefined;
@@ -14,28 +11,7 @@ if (problem) console.log(`skipped: a tour of stage 08 needs ${problem}`);
 const wrkMissing = missing("wrk", ["-v"], "wrk");
 if (!problem && wrkMissing) console.log(`skipped: stage 08 with wrk: ${wrkMissing}`);
 
-interface Tour extends Ran {
-  results?: TourResults;
-}
-
-async function tour(args: string[]): Promise<Tour> {
-  const dir = mkdtempSync(join(tmpdir(), "zto-bench-signed-in-"));
-  try {
-    const run: Tour = await runNode(
-      [
-        ...["dist/cli.js", "--duration", "1", "--rounds", "1", "--rows", "300", "--warmup", "0"],
-        ...["--results-dir", dir, "--no-docs", "--no-flask", ...args],
-      ],
-      process.env,
-      170_000,
-    );
-    const latest = join(dir, "latest.json");
-    if (existsSync(latest)) run.results = JSON.parse(readFileSync(latest, "utf8")) as TourResults;
-    return run;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const tour = (args: string[]) => runTour(["--warmup", "0", ...args], { timeoutMs: 170_000 });
 
 const row = (results: TourResults, target: string, scenario: string) =>
   results.summary.find((r) => r.target === target && r.scenario === scenario && !r.condition);
