@@ -46,21 +46,43 @@ function readLines(text: string) {
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
+/** A same-page link's anchor in `text`, as a heading's anchor on the page when one matches it. */
+function linkedSection(text: string, page: ReturnType<typeof headings>) {
+  const anchor = /\]\(#([^)\s]+)\)/.exec(text)?.[1];
+  if (!anchor) return undefined;
+  const letters = (slug: string) => slug.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+  return page.find((h) => letters(h.anchor) === letters(anchor))?.anchor ?? anchor;
+}
+
 /**
- * Where the chapter speaks of a test file: the section around its first mention (the chapters'
- * "What the tests check" name the files), as `docs/04-index.md#anchor`; else the chapter itself.
- * Read from the chapter each time, so a section written later is found without a change here.
+ * Where the chapter sends a reader whose test file fails: the section its "Do it yourself" links to
+ * from the item that names the file; else the section around the chapter's first mention of the file
+ * (the chapters' "What the tests check" name them); else the chapter itself. As
+ * `docs/04-index.md#anchor`, read from the chapter each time, so a section written later is found
+ * without a change here.
  */
 export function hintFor(stage: Stage, testFile: string, dir = docsDir): string | undefined {
   const chapter = chapterOf(stage, dir);
   if (!chapter) return undefined;
   const text = readFileSync(chapter, "utf8");
+  const page = headings(text);
+  const lines = readLines(text);
   const name = new RegExp(`(?<![\\w.-])${escape(basename(testFile))}(?![\\w-])`);
-  const mention = readLines(text).find((line) => name.test(line.text));
-  const section =
-    mention &&
-    headings(text)
-      .filter((h) => h.line < mention.line && h.level > 1)
-      .at(-1);
+
+  const own = page.find((h) => h.anchor === "do-it-yourself");
+  const end = own && page.find((h) => h.line > own.line && h.level <= own.level)?.line;
+  const item =
+    own &&
+    lines.findIndex((l) => l.line > own.line && (end === undefined || l.line < end) && name.test(l.text));
+  if (item !== undefined && item !== -1) {
+    // the item and its wrapped lines, up to a blank line or the next item
+    let whole = lines[item]!.text;
+    for (let i = item + 1; i < lines.length && /^\s+\S/.test(lines[i]!.text); i++) whole += lines[i]!.text;
+    const linked = linkedSection(whole, page);
+    if (linked) return `${shown(chapter)}#${linked}`;
+  }
+
+  const mention = lines.find((line) => name.test(line.text));
+  const section = mention && page.filter((h) => h.line < mention.line && h.level > 1).at(-1);
   return section ? `${shown(chapter)}#${section.anchor}` : shown(chapter);
 }

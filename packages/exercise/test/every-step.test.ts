@@ -44,6 +44,10 @@ describe("every step, checked by its stage's own tests", () => {
         expect(untouched.stdout).toContain("✓ it builds");
         expect(requirementLines(untouched.stdout).filter((line) => line.startsWith("    ✗"))).not.toEqual([]);
         expect(untouched.stdout).toMatch(/^✗ not yet: \d+ of the step's \d+ tests fail or did not run/m);
+        // every ✗ sends the learner to a section of the chapter, not to the whole page
+        const hints = untouched.stdout.match(/→ docs\/\S+/g) ?? [];
+        expect(hints).not.toEqual([]);
+        expect(hints.filter((hint) => !hint.includes("#"))).toEqual([]);
 
         const src = join(root, step.stage.name, "src");
         rmSync(src, { recursive: true });

@@ -40,6 +40,28 @@ describe("a ✗'s hint", () => {
     expect(hintFor(step.stage, "test/store.test.ts", dir)).toBe(`${chapter}#what-the-tests-check`);
   });
 
+  it("is the section the chapter's Do it yourself links to from the item naming the file, first", () => {
+    const dir = docs({
+      "04-index.md": `${CHAPTER}
+## Do it yourself
+
+- \`store.test.ts\`, \`paging.test.ts\`: the cursor's query, in
+  [keyset paging](#keyset-paging-start-from-where-you-stopped)
+- \`sqlite.test.ts\`: no link here
+`,
+    });
+    const chapter = join(dir, "04-index.md");
+    // a link on the item's wrapped line counts; the VitePress anchor of the heading it names is given
+    expect(hintFor(step.stage, "test/paging.test.ts", dir)).toBe(
+      `${chapter}#keyset-paging-start-from-where-you-stopped`,
+    );
+    expect(hintFor(step.stage, "test/store.test.ts", dir)).toBe(
+      `${chapter}#keyset-paging-start-from-where-you-stopped`,
+    );
+    // an item without a link falls back to the first mention's section
+    expect(hintFor(step.stage, "test/sqlite.test.ts", dir)).toBe(`${chapter}#do-it-yourself`);
+  });
+
   it("is the chapter itself when it names the file nowhere (a longer name that ends the same is another file)", () => {
     const dir = docs({ "04-index.md": CHAPTER.slice(0, CHAPTER.indexOf("## What the tests check")) });
     expect(hintFor(step.stage, "test/paging.test.ts", dir)).toBe(join(dir, "04-index.md"));
