@@ -179,11 +179,12 @@ export async function describeFirstPageCache(
       const client = createRedisClient(redis!.url);
       await client.connect();
       const key = `lock-${randomUUID()}`;
-      const lock = createRedisLock(client, key, 100);
+      // a TTL no stall of a busy machine outlasts between the two acquires
+      const lock = createRedisLock(client, key, 1_000);
       const first = await lock.acquire();
       expect(first).toBeDefined();
       expect(await lock.acquire()).toBeUndefined();
-      await sleep(150);
+      await sleep(1_100);
       const second = await lock.acquire();
       expect(second).toBeDefined();
       // the first holder, late, must not release the second holder's lock

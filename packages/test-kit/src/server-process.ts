@@ -28,8 +28,24 @@ export interface StartOptions {
  * until it answers. Tests use it to exercise real sockets, signals and exits.
  */
 export async function startServer(options: StartOptions): Promise<ServerProcess> {
+  const chosen = options.env?.["PORT"];
+  if (chosen) return startOn(options, chosen);
+  // A free port is free when asked, not for good: on a busy machine another process (an outgoing
+  // connection's ephemeral port, say) may take it before the server binds. Then try another one.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOn(options, String(await freePort()));
+    } catch (error) {
+      if (attempt === 3 || !(error instanceof PortTaken)) throw error;
+    }
+  }
+}
+
+/** The server exited because its port was taken in the meantime. */
+class PortTaken extends Error {}
+
+async function startOn(options: StartOptions, port: string): Promise<ServerProcess> {
   const { cwd, entry = "dist/server.js", args = [], readyPath = "/index", timeoutMs = 15_000 } = options;
-  const port = options.env?.["PORT"] ?? String(await freePort());
   const child = spawn(process.execPath, [entry, ...args], {
     cwd,
     env: { ...process.env, HOST: "127.0.0.1", ...options.env, PORT: port },
@@ -43,8 +59,10 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null)
-      throw new Error(`server exited with ${child.exitCode} before answering:\n${log}`);
+    if (child.exitCode !== null) {
+      const message = `server exited with ${child.exitCode} before answering:\n${log}`;
+      throw log.includes(`EADDRINUSE 127.0.0.1:${port}`) ? new PortTaken(message) : new Error(message);
+    }
     try {
       const res = await fetch(url + readyPath);
       if (res.ok) break;
