@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { closeSync, mkdirSync, openSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { netnsOf } from "./network.js";
@@ -33,12 +33,29 @@ export async function killHost(name: string): Promise<number[]> {
   return pids;
 }
 
+/** The parent of a process, from /proc (undefined once it is gone). */
+const parentOf = (pid: number) => {
+  try {
+    // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after its last ")"
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    return undefined;
+  }
+};
+
 /**
- * Stops the host's processes as a shutdown would: SIGTERM, time to drain, then SIGKILL for what is
- * left. Resolves when nothing runs in the host any more.
+ * Stops the host's programs as a shutdown would: SIGTERM to each program's main process (the
+ * cluster's primary, nginx's master, the postmaster), which stops its own children in its own way;
+ * time to drain; then SIGKILL for whatever is left. Resolves when nothing runs in the host any more.
  */
 export async function stopHost(name: string, { graceMs = 15_000 } = {}): Promise<void> {
-  signalAll(await hostPids(name), "SIGTERM");
+  const pids = await hostPids(name);
+  const inHost = new Set(pids);
+  signalAll(
+    pids.filter((pid) => !inHost.has(parentOf(pid) ?? 0)),
+    "SIGTERM",
+  );
   if (await waitGone(name, graceMs)) return;
   signalAll(await hostPids(name), "SIGKILL");
   await waitGone(name, 5_000);
