@@ -1,0 +1,20 @@
+import { createClient } from "redis";
+
+export type RedisClient = ReturnType<typeof createClient>;
+
+/**
+ * A node-redis client that fails fast instead of waiting: while Redis is unreachable a command
+ * rejects at once (no offline queue), so a request can fall back to the store. (A Redis that hangs
+ * instead is bounded by whoever waits for it: see deadline.ts.) It reconnects by itself, retrying
+ * at most once a second.
+ */
+export function createRedisClient(url: string): RedisClient {
+  return createClient({
+    url,
+    disableOfflineQueue: true,
+    socket: {
+      connectTimeout: 1000,
+      reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 1000),
+    },
+  });
+}
