@@ -2,6 +2,7 @@ import { jsonError, notFound, onError } from "@zero-to-one/server-kit";
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { every } from "hono/combine";
+import { hostname } from "node:os";
 import { accountRoutes } from "./account-routes.js";
 import { createAccounts } from "./accounts.js";
 import { requireUser, type AuthEnv } from "./auth.js";
@@ -43,6 +44,7 @@ export function createApp({
   exports,
   firstPage,
   notFoundCache,
+  hostName = hostname(),
   trustedProxies = new Set(["127.0.0.1"]),
   origin,
   rateLimits,
@@ -58,6 +60,8 @@ export function createApp({
   firstPage: FirstPageCache;
   /** The ids the store did not have for a user, remembered for a moment (not-found-cache.ts). */
   notFoundCache: NotFoundCache;
+  /** Which host this is (HOST_NAME): /healthz says so, as X-Served-By does on every response. */
+  hostName?: string;
   /** Addresses whose X-Forwarded-For and X-Forwarded-Proto headers are believed (nginx in front). */
   trustedProxies?: ReadonlySet<string>;
   /** PUBLIC_ORIGIN when set: where browsers reach us, whose scheme decides the session cookie's Secure flag. */
@@ -77,6 +81,7 @@ export function createApp({
   app.get("/healthz", async (c) => {
     // which worker answered (requests spread over the cluster) and who asked (through nginx or not)
     const seen = {
+      host: hostName,
       worker: { pid: process.pid },
       // this worker's counters: how often its caches went to the store, e.g. to rebuild the first
       // page (what npm run bench:stampede reads); cheaper than a log line per rebuild under load

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createDeadline } from "./deadline.js";
 import { createRedisClient } from "./redis-client.js";
+import type { SentinelTarget } from "./redis-sentinel.js";
 import { createRedisLock } from "./redis-lock.js";
 import { shouldRefreshEarly } from "./xfetch.js";
 
@@ -21,6 +22,8 @@ export interface Served {
 
 export interface FirstPageCacheOptions {
   redisUrl: string;
+  /** Through the Sentinels instead, when set (redis-sentinel.ts). */
+  sentinel?: SentinelTarget;
   /** Reads one user's first page from the store and serializes it: the exact bytes every hit for that user will send. */
   load: (owner: string) => Promise<string>;
   /**
@@ -140,6 +143,7 @@ interface Page {
 export function createFirstPageCache(options: FirstPageCacheOptions) {
   const {
     redisUrl,
+    sentinel,
     load,
     // not stage 07's keys and channel: its workers, sharing a Redis with these, must not hear our rounds
     namespace = "zto:first-page:per-user",
@@ -167,7 +171,7 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
     channel: `${namespace}:invalidated`,
     receipts: (worker: string) => `${namespace}:receipts:${worker}`,
   };
-  const redis = createRedisClient(redisUrl);
+  const redis = createRedisClient(redisUrl, sentinel);
   const bounded = createDeadline(commandTimeoutMs);
   const subscriber = redis.duplicate(); // a subscribed connection can do nothing else
   /** What this worker's cache did: for tests, and shown in /healthz. */

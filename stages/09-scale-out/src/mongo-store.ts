@@ -1,4 +1,5 @@
 import {
+  type Collection,
   MongoClient,
   MongoNetworkError,
   MongoServerError,
@@ -69,25 +70,22 @@ const OWNER_NEWEST_FIRST = { owner: 1, ...NEWEST_FIRST } as const;
 /**
  * The article's database, used when MONGO_URL is set. Connects before returning, so a wrong
  * URL stops start-up with one clear line instead of failing on the first request.
+ *
+ * `readOnly`: a replica (MONGO_READ_URL), which only reads. It makes no index (the primary's come
+ * with the copy), connects on its first read, so a replica that is down does not stop start-up,
+ * and gives up sooner, since the primary can answer instead (read-routing.ts).
  */
 export async function createMongoStore(
   url: string,
-  { dbName }: { dbName?: string } = {},
+  { dbName, readOnly = false }: { dbName?: string; readOnly?: boolean } = {},
 ): Promise<TodoStore & UserStore & Seedable> {
-  const client = new MongoClient(url, { serverSelectionTimeoutMS: 5_000 });
-  await client.connect();
+  const client = new MongoClient(
+    url,
+    readOnly ? { serverSelectionTimeoutMS: 1_000, timeoutMS: 2_000 } : { serverSelectionTimeoutMS: 5_000 },
+  );
   const todos = client.db(dbName).collection<TodoDocument>("todos");
   const users = client.db(dbName).collection<UserDocument>("users");
-  // Each owner's newest-first order as an index; the index of stage 04 (no owner) would serve no
-  // query now, so a database from before accounts loses it. createIndex does nothing when an index
-  // with the same keys already exists.
-  await todos.createIndex(OWNER_NEWEST_FIRST, { name: "owner_newest_first" });
-  if ((await todos.listIndexes().toArray()).some((index) => index["name"] === "newest_first")) {
-    await todos.dropIndex("newest_first");
-  }
-  // usernames arrive lower-cased (accounts.ts), so this is unique whatever the letter case
-  await users.createIndex({ username: 1 }, { name: "username_unique", unique: true });
-
+  if (!readOnly) await createIndexes(client, todos, users);
   return {
     kind: "mongo",
 
@@ -215,6 +213,23 @@ export async function createMongoStore(
       if (batch.length > 0) await flush();
     },
   };
+}
+
+async function createIndexes(
+  client: MongoClient,
+  todos: Collection<TodoDocument>,
+  users: Collection<UserDocument>,
+) {
+  await client.connect();
+  // Each owner's newest-first order as an index; the index of stage 04 (no owner) would serve no
+  // query now, so a database from before accounts loses it. createIndex does nothing when an index
+  // with the same keys already exists.
+  await todos.createIndex(OWNER_NEWEST_FIRST, { name: "owner_newest_first" });
+  if ((await todos.listIndexes().toArray()).some((index) => index["name"] === "newest_first")) {
+    await todos.dropIndex("newest_first");
+  }
+  // usernames arrive lower-cased (accounts.ts), so this is unique whatever the letter case
+  await users.createIndex({ username: 1 }, { name: "username_unique", unique: true });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createDeadline } from "./deadline.js";
 import { createRedisClient } from "./redis-client.js";
+import type { SentinelTarget } from "./redis-sentinel.js";
 import type { Todo } from "./store.js";
 
 /**
@@ -10,6 +11,8 @@ const TODO_ID = /^(?:[0-9a-f]{24}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4
 
 export interface NotFoundCacheOptions {
   redisUrl: string;
+  /** Through the Sentinels instead, when set (redis-sentinel.ts). */
+  sentinel?: SentinelTarget;
   /** Prefix of the Redis keys. */
   namespace?: string;
   /** How long a "not found" is remembered. */
@@ -33,6 +36,7 @@ export interface NotFoundCacheOptions {
  */
 export function createNotFoundCache({
   redisUrl,
+  sentinel,
   namespace = "zto:not-found",
   ttlMs = 5_000,
   commandTimeoutMs = 500,
@@ -48,7 +52,7 @@ export function createNotFoundCache({
     return { stats, get: fromStore, close: async () => {} };
   }
 
-  const redis = createRedisClient(redisUrl);
+  const redis = createRedisClient(redisUrl, sentinel);
   // the first-page cache logs Redis going and coming back; here a failed command just asks the store
   redis.on("error", () => {});
   redis.connect().catch(() => {});

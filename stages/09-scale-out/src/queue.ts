@@ -1,7 +1,9 @@
 import { integer, text } from "@zero-to-one/server-kit";
 import { createNodeRedisClient, Queue, type Job } from "bullmq";
+import { Redis } from "ioredis";
 import { fileURLToPath } from "node:url";
 import { createClient } from "redis";
+import type { SentinelTarget } from "./redis-sentinel.js";
 import type { Owner } from "./store.js";
 
 /**
@@ -47,6 +49,8 @@ const EXPORT_JOB_ID = /^export-[A-Za-z0-9_-]{1,140}$/;
 
 export interface QueueOptions {
   redisUrl: string;
+  /** Through the Sentinels instead, when set (redis-sentinel.ts). */
+  sentinel?: SentinelTarget;
   /** Tries per export before it is marked failed. */
   attempts: number;
   /** The first retry waits this long; each next one twice as long as the one before. */
@@ -58,10 +62,12 @@ export interface QueueOptions {
  * add while Redis is down throws at once (the route answers 503) instead of holding the request
  * until Redis comes back, which is what BullMQ's production guide asks of producers.
  */
-export function createExportQueue({ redisUrl, attempts, backoffMs }: QueueOptions) {
-  const client = createClient({ url: redisUrl, disableOfflineQueue: true });
+export function createExportQueue({ redisUrl, sentinel, attempts, backoffMs }: QueueOptions) {
+  const client = sentinel
+    ? queueConnection(sentinel, { failFast: true })
+    : createClient({ url: redisUrl, disableOfflineQueue: true });
   const queue = new Queue<ExportData, ExportResult>(EXPORT_QUEUE, {
-    connection: createNodeRedisClient(client),
+    connection: client instanceof Redis ? client : createNodeRedisClient(client),
     defaultJobOptions: {
       attempts,
       backoff: { type: "exponential", delay: backoffMs },
@@ -74,8 +80,15 @@ export function createExportQueue({ redisUrl, attempts, backoffMs }: QueueOption
 
   return {
     /** Adds the owner's export; a second add with the same key returns the job the first one made. */
-    submit: (owner: Owner, key: string): Promise<ExportJob> =>
-      queue.add("export", { owner }, { jobId: exportJobId(owner, key) }).catch(unavailable),
+    submit: async (owner: Owner, key: string): Promise<ExportJob> => {
+      const job = await queue.add("export", { owner }, { jobId: exportJobId(owner, key) }).catch(unavailable);
+      // Redis copies to its replica after answering: with Sentinels, a failover right after the 202
+      // could promote a replica without the job. WAIT holds the answer until one replica has it
+      // (or a second has passed: the replica is down or far behind, and the job is acknowledged as it
+      // would be without one).
+      if (client instanceof Redis) await client.call("WAIT", 1, 1_000).catch(unavailable);
+      return job;
+    },
 
     /** The job, if it is the owner's: another user's job is as absent as one that never existed. */
     find: async (owner: Owner, id: string): Promise<ExportJob | undefined> => {
@@ -89,12 +102,35 @@ export function createExportQueue({ redisUrl, attempts, backoffMs }: QueueOption
 
     close: async () => {
       await queue.close();
-      if (client.isOpen) await client.close();
+      if (client instanceof Redis) client.disconnect();
+      else if (client.isOpen) await client.close();
     },
   };
 }
 
 export type ExportQueue = ReturnType<typeof createExportQueue>;
+
+/**
+ * BullMQ's connection through the Sentinels: an ioredis client, whose `sentinels` and `name` options
+ * BullMQ documents (node-redis's Sentinel client does not fit its adapter). `failFast` is the
+ * producer's: no offline queue, an add while Redis is away throws. The worker's waits instead, and
+ * never gives up on a command (`maxRetriesPerRequest: null`, as BullMQ requires of workers).
+ */
+export function queueConnection(sentinel: SentinelTarget, { failFast }: { failFast: boolean }) {
+  return new Redis({
+    sentinels: sentinel.sentinels,
+    name: sentinel.name,
+    ...(sentinel.password ? { password: sentinel.password } : {}),
+    maxRetriesPerRequest: null,
+    enableOfflineQueue: !failFast,
+    connectTimeout: 1_000,
+    // ask the Sentinels again every half second while no primary answers (a failover under way)
+    retryStrategy: () => 500,
+    sentinelRetryStrategy: () => 500,
+    // an old primary that came back as a replica refuses writes: ask the Sentinels again
+    reconnectOnError: (error) => error.message.startsWith("READONLY"),
+  });
+}
 
 /** Redis could not be reached: the API answers 503 rather than wait for it. */
 export class QueueUnavailableError extends Error {

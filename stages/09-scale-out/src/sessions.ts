@@ -3,6 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createDeadline } from "./deadline.js";
 import { createRedisClient } from "./redis-client.js";
+import type { SentinelTarget } from "./redis-sentinel.js";
 import { secretUrl } from "./secrets.js";
 
 /** The settings of the session store; SESSION_REDIS_URL defaults to REDIS_URL. */
@@ -48,16 +49,19 @@ export class SessionsUnavailableError extends Error {
  */
 export function createSessions({
   redisUrl,
+  sentinel,
   ttlSeconds,
   namespace = "zto:session",
   commandTimeoutMs = 1_000,
 }: {
   redisUrl: string;
+  /** Through the Sentinels instead, when set (redis-sentinel.ts). */
+  sentinel?: SentinelTarget;
   ttlSeconds: number;
   namespace?: string;
   commandTimeoutMs?: number;
 }) {
-  const redis = createRedisClient(redisUrl);
+  const redis = createRedisClient(redisUrl, sentinel);
   // the first-page cache logs Redis going and coming back; here a failed command is a 503
   redis.on("error", () => {});
   redis.connect().catch(() => {});

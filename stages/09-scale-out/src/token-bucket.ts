@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { createDeadline } from "./deadline.js";
 import { createRedisClient } from "./redis-client.js";
+import type { SentinelTarget } from "./redis-sentinel.js";
 
 /**
  * Token buckets in Redis. A bucket holds at most `burst` tokens and gains `perSecond` of them every
@@ -71,6 +72,8 @@ export class BucketsUnavailableError extends Error {
 
 export interface TokenBucketsOptions {
   redisUrl: string;
+  /** Through the Sentinels instead, when set (redis-sentinel.ts). */
+  sentinel?: SentinelTarget;
   /** The longest a request waits for Redis before the buckets count as unavailable. */
   commandTimeoutMs?: number;
   /** Milliseconds since the epoch instead of Redis's TIME: a fake clock for tests. */
@@ -78,8 +81,8 @@ export interface TokenBucketsOptions {
 }
 
 /** One Redis connection per worker; every worker that shares the Redis shares the buckets. */
-export function createTokenBuckets({ redisUrl, commandTimeoutMs = 500, now }: TokenBucketsOptions) {
-  const redis = createRedisClient(redisUrl);
+export function createTokenBuckets({ redisUrl, sentinel, commandTimeoutMs = 500, now }: TokenBucketsOptions) {
+  const redis = createRedisClient(redisUrl, sentinel);
   // a Redis that is down is reported per request (BucketsUnavailableError), not as an event
   redis.on("error", () => {});
   redis.connect().catch(() => {});

@@ -1,23 +1,30 @@
 import { integer, readConfigOrExit } from "@zero-to-one/server-kit";
 import { createNodeRedisClient, Worker } from "bullmq";
+import { Redis } from "ioredis";
 import { createClient } from "redis";
 import { cacheSettings, redactedRedisUrl } from "./cache-settings.js";
 import { exportFiles } from "./export-files.js";
 import { exportProcessor } from "./export-job.js";
+import { createMongoStore } from "./mongo-store.js";
 import { openStoreOrExit, storeSettings } from "./open-store.js";
 import {
   EXPORT_QUEUE,
   exportSettings,
+  queueConnection,
   RESULT_TTL_MS,
   reportRedisErrors,
   type ExportData,
   type ExportResult,
 } from "./queue.js";
+import { readRoutingSettings, routeReads } from "./read-routing.js";
+import { describeSentinel, sentinelSettings, sentinelTargetOrExit } from "./redis-sentinel.js";
 
 const config = readConfigOrExit({
   ...storeSettings,
   // the same Redis as the API: the queue lives there
   REDIS_URL: cacheSettings.REDIS_URL,
+  ...sentinelSettings,
+  ...readRoutingSettings,
   ...exportSettings,
   WORKER_CONCURRENCY: integer(2, { min: 1, max: 64 }),
   // how long a job stays locked to a worker that stopped answering before another one takes it over
@@ -25,18 +32,32 @@ const config = readConfigOrExit({
   // how long SIGTERM waits for the exports in hand (a supervisor's own grace period is often 30 s)
   SHUTDOWN_GRACE_MS: integer(25_000, { min: 0, max: 3_600_000 }),
 });
-const { store, description } = await openStoreOrExit(config);
+const sentinel = sentinelTargetOrExit(config);
+const { store: primary, description } = await openStoreOrExit(config);
+// exports read the replica too, unless their owner has just written (read-routing.ts)
+const store =
+  config.MONGO_URL && config.MONGO_READ_URL
+    ? routeReads({
+        primary,
+        replica: await createMongoStore(config.MONGO_READ_URL, { readOnly: true }),
+        redisUrl: config.REDIS_URL,
+        sentinel,
+        windowMs: config.READ_YOUR_WRITES_MS,
+      })
+    : primary;
 const files = exportFiles(config.EXPORT_DIR);
 
 // A worker must ride out a Redis restart and never give up on a command: that is what BullMQ's
 // `maxRetriesPerRequest: null` asks of an ioredis connection. node-redis behaves so by default:
 // commands wait in its offline queue while it reconnects, with no per-command retry limit.
-const client = createClient({ url: config.REDIS_URL });
+const client = sentinel
+  ? queueConnection(sentinel, { failFast: false })
+  : createClient({ url: config.REDIS_URL });
 const worker = new Worker<ExportData, ExportResult>(
   EXPORT_QUEUE,
   exportProcessor({ store, files, pageSize: config.EXPORT_PAGE_SIZE }),
   {
-    connection: createNodeRedisClient(client),
+    connection: client instanceof Redis ? client : createNodeRedisClient(client),
     concurrency: config.WORKER_CONCURRENCY,
     lockDuration: config.JOB_LOCK_MS,
     stalledInterval: config.JOB_LOCK_MS,
@@ -79,7 +100,8 @@ const shutdown = async (signal: NodeJS.Signals) => {
   }, config.SHUTDOWN_GRACE_MS).unref();
   await worker.close();
   await store.close();
-  if (client.isOpen) await client.close();
+  if (client instanceof Redis) client.disconnect();
+  else if (client.isOpen) await client.close();
   process.exit(0);
 };
 process.on("SIGTERM", shutdown);
@@ -87,6 +109,6 @@ process.on("SIGINT", shutdown);
 
 await worker.waitUntilReady();
 console.log(
-  `stage 09-scale-out worker taking "${EXPORT_QUEUE}" jobs from ${redactedRedisUrl(config.REDIS_URL)} ` +
+  `stage 09-scale-out worker taking "${EXPORT_QUEUE}" jobs from ${sentinel ? describeSentinel(sentinel) : redactedRedisUrl(config.REDIS_URL)} ` +
     `(store: ${description}, concurrency: ${config.WORKER_CONCURRENCY}, files: ${config.EXPORT_DIR})`,
 );
