@@ -5,7 +5,7 @@ import { steps } from "../src/steps.js";
 import { exercise, exercisesRoot } from "./cli.js";
 
 /**
- * Steps checked with only one of their test files. A whole stage 08 suite takes about 6 minutes,
+ * Steps checked with only one of their test files. A whole stage 08 or 09 suite takes about 6 minutes,
  * 07's about 4, and every step is checked twice here (its untouched copy, then the solution), on
  * each of CI's two runs: the later stages in full would add over half an hour. Steps 02 to 04, and
  * any step not named here, are checked with every test file. Each file named is one the step adds,
@@ -16,6 +16,7 @@ const NARROWED: Record<string, string[]> = {
   "06": ["deadline.test.ts"],
   "07": ["csv.test.ts"],
   "08": ["csrf.test.ts"],
+  "09": ["read-routing.test.ts"],
 };
 
 /** The lines of the report under "what stage NN adds". */
