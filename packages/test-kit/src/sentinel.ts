@@ -14,7 +14,7 @@ export interface TestSentinel {
   name: string;
   /** `127.0.0.1:port,…`: the three Sentinels (REDIS_SENTINELS). */
   sentinels: string;
-  /** What both Redis servers ask for (REDIS_PASSWORD). */
+  /** What both Redis servers and the three Sentinels ask for (REDIS_PASSWORD). */
   password: string;
   /** The port of the server the Sentinels name as the primary now. */
   primaryPort: () => Promise<number>;
@@ -32,7 +32,9 @@ const NAME = "zto";
 
 /**
  * A throwaway Redis Sentinel setup: a primary, one replica, and three `redis-sentinel` processes that
- * watch them, on free ports, in one temporary folder. Both servers ask for a random password.
+ * watch them, on free ports, in one temporary folder. The servers and the Sentinels ask for one
+ * random password, as a deployment's should: a Sentinel that answers anyone tells anyone where the
+ * primary is, and takes SENTINEL commands (a forced failover) from anyone.
  * The Sentinels give up on a primary after 1 s of silence, so a failover takes a few seconds.
  * Everything is killed when the test process ends, even before `stop()`.
  */
@@ -79,6 +81,8 @@ export async function startTestSentinel(): Promise<SentinelOrReason> {
           `port ${port}`,
           "bind 127.0.0.1",
           `dir ${dir}`,
+          // clients authenticate to the Sentinels too, and the Sentinels to each other with it
+          `requirepass ${password}`,
           `sentinel monitor ${NAME} 127.0.0.1 ${primary} 2`,
           `sentinel auth-pass ${NAME} ${password}`,
           `sentinel down-after-milliseconds ${NAME} 1000`,
@@ -93,7 +97,7 @@ export async function startTestSentinel(): Promise<SentinelOrReason> {
     // primary within a few seconds
     await waitUntil(async () => {
       for (const port of sentinelPorts) {
-        const master = await ask(port, ["SENTINEL", "MASTER", NAME]);
+        const master = await ask(port, ["SENTINEL", "MASTER", NAME], password);
         if (field(master, "num-other-sentinels") !== "2" || field(master, "num-slaves") !== "1") return false;
       }
       return true;
@@ -101,7 +105,9 @@ export async function startTestSentinel(): Promise<SentinelOrReason> {
 
     const primaryPort = async () => {
       for (const port of sentinelPorts) {
-        const reply = await ask(port, ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", NAME]).catch(() => "");
+        const reply = await ask(port, ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", NAME], password).catch(
+          () => "",
+        );
         const found = /\$\d+\r\n(\d+)\r\n$/.exec(reply);
         if (found) return Number(found[1]);
       }

@@ -120,7 +120,8 @@ export function queueConnection(sentinel: SentinelTarget, { failFast }: { failFa
   return new Redis({
     sentinels: sentinel.sentinels,
     name: sentinel.name,
-    ...(sentinel.password ? { password: sentinel.password } : {}),
+    // the Sentinels ask for the same password as the servers they watch
+    ...(sentinel.password ? { password: sentinel.password, sentinelPassword: sentinel.password } : {}),
     maxRetriesPerRequest: null,
     enableOfflineQueue: !failFast,
     connectTimeout: 1_000,

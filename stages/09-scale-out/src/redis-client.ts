@@ -22,11 +22,13 @@ const failFast = {
  */
 export function createRedisClient(url: string, sentinel?: SentinelTarget): RedisClient {
   if (!sentinel) return createClient({ url, ...failFast });
+  const password = sentinel.password ? { password: sentinel.password } : {};
   return createSentinel({
     name: sentinel.name,
     sentinelRootNodes: sentinel.sentinels,
-    nodeClientOptions: { ...failFast, ...(sentinel.password ? { password: sentinel.password } : {}) },
-    sentinelClientOptions: { socket: { connectTimeout: 1000 } },
+    nodeClientOptions: { ...failFast, ...password },
+    // the Sentinels ask for the same password as the servers they watch
+    sentinelClientOptions: { socket: { connectTimeout: 1000 }, ...password },
     // keep asking until a primary answers, however long, as a plain client keeps reconnecting
     maxCommandRediscovers: Infinity,
     // a lost primary is reported like a lost connection, so the caches bypass Redis meanwhile

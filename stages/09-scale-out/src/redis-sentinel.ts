@@ -4,7 +4,7 @@ import { ConfigError, text, type Setting } from "@zero-to-one/server-kit";
 export interface SentinelTarget {
   sentinels: { host: string; port: number }[];
   name: string;
-  /** The Redis servers' password (the Sentinels themselves ask for none). */
+  /** The password of the Redis servers, and of the Sentinels, which ask for the same one. */
   password?: string;
 }
 
