@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 /**
- * npm run hosts -- up|down|status: the last stage on several hosts of this machine (Linux, root).
+ * npm run hosts -- up|down|status|drill|scale: the last stage on several hosts of this machine
+ * (Linux, root), its failure drills and how it scales.
  */
+import { renderDrills } from "./drill-table.js";
+import { DRILL_RESULTS, runDrills } from "./drills-run.js";
 import { down } from "./down.js";
 import { parseCommand, USAGE, UsageError } from "./options.js";
+import { measureScale, renderScale, SCALE_RESULTS, type ScaleOptions } from "./scale.js";
 import { renderStatus, status } from "./status.js";
 import { Refused, up } from "./up.js";
 import { Interrupted } from "./wait.js";
@@ -30,6 +34,12 @@ switch (command.command) {
     break;
   case "down":
     process.exitCode = await tearDown();
+    break;
+  case "drill":
+    process.exitCode = await drill(command.drills, command.keep);
+    break;
+  case "scale":
+    process.exitCode = await scale(command.options);
     break;
   case "up": {
     // Ctrl-C while it starts: stop waiting, and take down what was made
@@ -60,6 +70,36 @@ switch (command.command) {
       process.exitCode = interrupt.signal.aborted ? 130 : 1;
     }
     break;
+  }
+}
+
+async function drill(drills: string[], keep: boolean): Promise<number> {
+  const interrupt = new AbortController();
+  process.once("SIGINT", () => {
+    say("interrupted: stopping after this step");
+    interrupt.abort();
+  });
+  try {
+    const rows = await runDrills({ names: drills, keep, progress: say, signal: interrupt.signal });
+    console.log(`\n${renderDrills(rows)}\n\nresults: ${DRILL_RESULTS}`);
+    const lost = rows.filter((r) => r.writesLost > 0 || r.jobsLost > 0);
+    for (const r of lost)
+      console.error(`hosts: ${r.drill} lost ${r.writesLost} acknowledged writes and ${r.jobsLost} jobs`);
+    return lost.length > 0 ? 1 : 0;
+  } catch (error) {
+    console.error(`hosts: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+async function scale(options: ScaleOptions): Promise<number> {
+  try {
+    const results = await measureScale({ ...options, progress: say });
+    console.log(`\n${renderScale(results)}\n\nresults: ${SCALE_RESULTS}`);
+    return 0;
+  } catch (error) {
+    console.error(`hosts: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
   }
 }
 

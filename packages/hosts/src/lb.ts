@@ -1,5 +1,8 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { limitsRaised } from "@zero-to-one/bench/dist/through-nginx.js";
+import { must } from "./run.js";
+import { netnsOf } from "./network.js";
 import type { Daemon } from "./processes.js";
 import { paths } from "./state.js";
 import { certificate } from "./tls.js";
@@ -12,9 +15,16 @@ const FAIL_TIMEOUT = "10s";
 /**
  * The load balancer's nginx.conf: the stage's own file (HTTPS, limits, JSON error pages), with its
  * one local upstream replaced by the API hosts, its addresses moved to the lb host, and the
- * settings that matter with several upstreams added at the top of its http block.
+ * settings that matter with several upstreams added at the top of its http block. With
+ * `raiseLimits`, its limit_req rates are raised out of the way of a load that comes from one
+ * address (the drills' and scale's load generator on this machine), as the bench tour does.
  */
-export function lbConfig(stageConfig: string, apis: readonly Host[], tls = certificate): string {
+export function lbConfig(
+  stageConfig: string,
+  apis: readonly Host[],
+  tls = certificate,
+  { raiseLimits = false } = {},
+): string {
   const replace = (from: string | RegExp, to: string) => {
     const next = config.replace(from, to);
     if (next === config) throw new Error(`the stage's nginx.conf no longer has ${String(from)}`);
@@ -31,7 +41,7 @@ export function lbConfig(stageConfig: string, apis: readonly Host[], tls = certi
   replace(/ssl_certificate_key\s+\.data\/tls\/key\.pem;/, `ssl_certificate_key ${tls.key};`);
   replace(/^(\s*)access_log off;.*$/m, `$1access_log ${UPSTREAM_LOG} upstream;`);
   replace(/^http \{\n/m, `http {\n${SEVERAL_UPSTREAMS}\n`);
-  return config;
+  return raiseLimits ? limitsRaised(config, "the stage's nginx.conf") : config;
 }
 
 export const UPSTREAM_LOG = "upstream.log";
@@ -68,14 +78,36 @@ const SEVERAL_UPSTREAMS = `    # --- added for several API hosts (packages/hosts
 `;
 
 /** Writes the config into the lb host's folder, which is nginx's prefix (pid, temp folders, logs). */
-export function writeLbConfig(stageDir: string, apis: readonly Host[]): string {
+export function writeLbConfig(
+  stageDir: string,
+  apis: readonly Host[],
+  options: { raiseLimits?: boolean } = {},
+): string {
   const prefix = paths.host("lb");
   mkdirSync(prefix, { recursive: true });
   // nginx's workers drop root for an unprivileged user, which must reach the temp folders
   chmodSync(prefix, 0o755);
   const file = join(prefix, "nginx.conf");
-  writeFileSync(file, lbConfig(readFileSync(join(stageDir, "nginx.conf"), "utf8"), apis));
+  writeFileSync(
+    file,
+    lbConfig(readFileSync(join(stageDir, "nginx.conf"), "utf8"), apis, certificate, options),
+  );
   return file;
+}
+
+/**
+ * nginx reads its config again: new workers with it take the new connections, the old ones finish
+ * the requests they hold. What changed (the API hosts, say) applies without a moment of downtime.
+ */
+export async function reloadLb(): Promise<void> {
+  const prefix = paths.host("lb");
+  await must([
+    "ip",
+    "netns",
+    "exec",
+    netnsOf("lb"),
+    ...["nginx", "-p", `${prefix}/`, "-c", join(prefix, "nginx.conf"), "-e", "stderr", "-s", "reload"],
+  ]);
 }
 
 export const nginxDaemon = (): Daemon => ({

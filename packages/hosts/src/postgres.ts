@@ -1,4 +1,4 @@
-import { chownSync, existsSync, mkdirSync, readdirSync, appendFileSync } from "node:fs";
+import { appendFileSync, chownSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Daemon } from "./processes.js";
 import { runIn } from "./processes.js";
@@ -105,7 +105,11 @@ export const postgresDaemon = async (name: string): Promise<Daemon> => ({
 });
 
 /** SQL on the host's own server, as the postgres superuser over its loopback; the rows as text. */
-export async function psql(name: string, statements: string[]): Promise<string> {
+export async function psql(
+  name: string,
+  statements: string[],
+  { database = "postgres", timeoutMs = 10_000 } = {},
+): Promise<string> {
   const ran = await runIn(
     name,
     [
@@ -116,6 +120,8 @@ export async function psql(name: string, statements: string[]): Promise<string> 
       String(PORTS.postgres),
       "-U",
       "postgres",
+      "-d",
+      database,
       "-X",
       "-At",
       "-v",
@@ -123,7 +129,7 @@ export async function psql(name: string, statements: string[]): Promise<string> 
       "-f",
       "-",
     ],
-    { input: statements.join("\n") + "\n", timeoutMs: 10_000 },
+    { input: statements.join("\n") + "\n", timeoutMs },
   );
   // the statements may hold a password: only PostgreSQL's own message goes into an error
   if (ran.code !== 0) throw new Error(`psql on ${name}: ${ran.stderr.trim()}`);
@@ -148,4 +154,36 @@ export async function standbyCaughtUp(primary: string, standby: string): Promise
     `SELECT pg_is_in_recovery() AND pg_last_wal_replay_lsn() >= '${lsn}'::pg_lsn;`,
   ]);
   if (replayed !== "t") throw new Error(`${standby} has not replayed ${primary}'s WAL up to ${lsn} yet`);
+}
+
+/** FerretDB's database on the host's server (every collection of the apps is a table in it). */
+const FERRETDB_DATABASE = "ferretdb";
+
+/**
+ * A backup of FerretDB's database, as SQL (pg_dump: one consistent snapshot, taken while writes go
+ * on). What is acknowledged after its snapshot is not in it.
+ */
+export async function dumpDatabase(name: string): Promise<string> {
+  const ran = await runIn(
+    name,
+    [
+      bin("pg_dump"),
+      ...["-h", "127.0.0.1", "-p", String(PORTS.postgres), "-U", "postgres"],
+      ...["--format=plain", "--no-owner", FERRETDB_DATABASE],
+    ],
+    { timeoutMs: 60_000 },
+  );
+  if (ran.code !== 0) throw new Error(`pg_dump on ${name}: ${ran.stderr.trim()}`);
+  return ran.stdout;
+}
+
+/** Loads a dumpDatabase backup into the (empty) FerretDB database of the host's server. */
+export async function restoreDatabase(name: string, sql: string): Promise<void> {
+  await psql(name, [sql], { database: FERRETDB_DATABASE, timeoutMs: 60_000 });
+}
+
+/** Deletes the host's cluster: its data folder, as a lost disk does. */
+export function wipeCluster(name: string): void {
+  rmSync(dataDir(name), { recursive: true, force: true });
+  rmSync(socketDir(name), { recursive: true, force: true });
 }

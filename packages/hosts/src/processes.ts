@@ -34,7 +34,7 @@ export async function killHost(name: string): Promise<number[]> {
 }
 
 /** The parent of a process, from /proc (undefined once it is gone). */
-const parentOf = (pid: number) => {
+export const parentOf = (pid: number) => {
   try {
     // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after its last ")"
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");

@@ -1,4 +1,4 @@
-import { apiDaemon, apiHealthy, workerDaemon, workerReady } from "./apps.js";
+import { apiDaemon, apiHealthy, planEnvironment, workerDaemon, workerReady } from "./apps.js";
 import { cgroupOf } from "./cgroup.js";
 import { ferretAnswers, ferretDaemon } from "./ferretdb.js";
 import { ask } from "./http.js";
@@ -25,6 +25,7 @@ export function serviceRuns(name: string, plan: Plan, secrets: Secrets): Service
   const host = hostNamed(name);
   const settings = { redisPassword: secrets.redisPassword, exportDir: paths.exports, workers: plan.workers };
   const dir = stageDir(plan.stage);
+  const extra = planEnvironment(plan);
   const { address } = host;
   return host.services.map(({ name: service }): ServiceRun => {
     const of = (daemon: () => Daemon | Promise<Daemon>, ready: ServiceRun["ready"], timeoutMs = 20_000) => ({
@@ -64,14 +65,14 @@ export function serviceRuns(name: string, plan: Plan, secrets: Secrets): Service
       case "api": {
         const cgroup = plan.cpu === undefined ? undefined : cgroupOf(name);
         return of(
-          () => apiDaemon(name, dir, settings, cgroup),
+          () => apiDaemon(name, dir, settings, extra, cgroup),
           () => apiHealthy(name),
           60_000,
         );
       }
       case "worker":
         return of(
-          () => workerDaemon(name, dir, settings),
+          () => workerDaemon(name, dir, settings, extra),
           (offset) => workerReady(name, offset),
           60_000,
         );

@@ -33,6 +33,13 @@ export interface Plan {
   cpu?: number;
   /** netem delay on every host's link, in ms. */
   delayMs?: number;
+  /**
+   * For a load that comes from one address (the drills, scale): nginx's limit_req rates and the
+   * apps' per-user and sign-in limits raised out of its way, as the bench tour does for list-tls.
+   */
+  raiseLimits?: boolean;
+  /** Settings added to the apps' environment (the drills' short job lock, say). */
+  appEnv?: Record<string, string>;
 }
 
 export interface State extends Plan {

@@ -1,4 +1,5 @@
-import { mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { cpuCapProblem, makeCpuCap, ourCgroups } from "./cgroup.js";
 import { collectionsOn, createSchema, ferretUrl } from "./ferretdb.js";
 import { serviceOf, startHost, startService, type StartOptions } from "./hosts.js";
@@ -22,6 +23,9 @@ export interface UpOptions extends StartOptions {
   workers?: number;
   cpu?: number;
   delayMs?: number;
+  /** See Plan: for a load from one address. */
+  raiseLimits?: boolean;
+  appEnv?: Record<string, string>;
 }
 
 /** `up` cannot start here, or the topology is up already: one line, and nothing was made. */
@@ -75,11 +79,13 @@ export async function up(options: UpOptions = {}): Promise<State> {
     workers: options.workers ?? 1,
     cpu: options.cpu,
     delayMs: options.delayMs,
+    raiseLimits: options.raiseLimits,
+    appEnv: options.appEnv,
   };
   const hosts = hostsFor(plan.apiHosts);
   const step = (line: string) => progress(line);
 
-  rmSync(STATE_DIR, { recursive: true, force: true });
+  clearState();
   mkdirSync(paths.exports, { recursive: true });
   const secrets = makeSecrets();
   const state: State = { ...plan, phase: "starting", startedAt: new Date().toISOString() };
@@ -97,7 +103,7 @@ export async function up(options: UpOptions = {}): Promise<State> {
   await allOrFirstError([...apis, ...hostsWithRole("worker")].map((h) => startHost(h.name, started)));
 
   step("load balancer");
-  writeLbConfig(stageDir(plan.stage), apis);
+  writeLbConfig(stageDir(plan.stage), apis, { raiseLimits: plan.raiseLimits });
   await startHost("lb", started);
   await waitUntil(() => healthzThroughEvery(apis.map((h) => h.name)), {
     part: "lb (/healthz through every API host)",
@@ -110,6 +116,17 @@ export async function up(options: UpOptions = {}): Promise<State> {
   const running: State = { ...state, phase: "up" };
   writeState(running);
   return running;
+}
+
+/** The results of the drills and of scale outlive the topology they were measured on. */
+const RESULTS = ["drills", "scale"];
+
+/** Removes the last topology's state, logs and data; keeps RESULTS. */
+function clearState() {
+  if (!existsSync(STATE_DIR)) return;
+  for (const entry of readdirSync(STATE_DIR)) {
+    if (!RESULTS.includes(entry)) rmSync(join(STATE_DIR, entry), { recursive: true, force: true });
+  }
 }
 
 /**

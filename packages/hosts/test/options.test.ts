@@ -23,7 +23,7 @@ describe("the command line", () => {
     [["up", "--workers", "3"], /--workers "3"/],
     [["down", "--api", "2"], /--api goes with up only/],
     [["sideways"], /unknown command "sideways"/],
-    [[], /say up, down or status/],
+    [[], /say up, down, status, drill or scale/],
     [["up", "--color"], /Unknown option '--color'/],
   ])("refuses %j with a line that says why", (argv, message) => {
     expect(() => parseCommand(argv)).toThrow(UsageError);
