@@ -87,7 +87,7 @@ function parsed(body: string): { status?: string } | null {
 const UNLIMITED = "1000000r/s";
 
 /** The config with every limit_req zone's rate raised to UNLIMITED; throws if one cannot be. */
-function limitsRaised(config: string, file: string): string {
+export function limitsRaised(config: string, file: string): string {
   const raised = config.replace(/(limit_req_zone [^;]* rate=)\d+r\/[sm];/g, `$1${UNLIMITED};`);
   const zones = raised.split("limit_req_zone ").length - 1;
   if (raised.split(`rate=${UNLIMITED};`).length - 1 !== zones) {

@@ -7,7 +7,7 @@ import { checkK6, checkWrk } from "./checks/load-tools.js";
 import { checkGo, checkMongo } from "./checks/mongo.js";
 import { checkNode } from "./checks/node.js";
 import { checkPython } from "./checks/python.js";
-import { checkNginx, checkRedis } from "./checks/services.js";
+import { checkNginx, checkRedis, checkRedisSentinel } from "./checks/services.js";
 import { checkOpenssl } from "./checks/tls.js";
 import { type Platform, localPlatform } from "./platform.js";
 
@@ -44,8 +44,9 @@ export function localContext(env: NodeJS.ProcessEnv = process.env): Context {
 
 /** Every check, run at once: each one starts a program or two, and none waits for another. */
 export async function diagnose(ctx: Context, platform: Platform = localPlatform()): Promise<Report> {
-  const [redis, nginx, openssl, chromium, wrk, k6, mongo, go, python] = await Promise.all([
+  const [redis, sentinel, nginx, openssl, chromium, wrk, k6, mongo, go, python] = await Promise.all([
     checkRedis(ctx),
+    checkRedisSentinel(ctx),
     checkNginx(ctx),
     checkOpenssl(ctx),
     checkChromium(ctx),
@@ -57,7 +58,7 @@ export async function diagnose(ctx: Context, platform: Platform = localPlatform(
   ]);
   return {
     platform,
-    checks: [checkNode(ctx), redis, nginx, openssl, chromium, wrk, k6, mongo, ...python, go],
+    checks: [checkNode(ctx), redis, sentinel, nginx, openssl, chromium, wrk, k6, mongo, ...python, go],
   };
 }
 

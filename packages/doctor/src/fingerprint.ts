@@ -3,6 +3,7 @@ import type { Report } from "./doctor.js";
 const ORDER = [
   "node",
   "redis-server",
+  "redis-sentinel",
   "nginx",
   "openssl",
   "chromium",

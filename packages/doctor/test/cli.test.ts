@@ -58,7 +58,7 @@ describe("npm run doctor", { timeout: 30_000 }, () => {
     expect(json.ok).toBe(true);
     const redis = json.tools.find((t) => t.name === "redis-server");
     expect(redis).toMatchObject({ found: true, version: "7.0.15", source: `${bin.bin}/redis-server` });
-    expect(redis?.enables).toContain("stages 06–08");
+    expect(redis?.enables).toContain("stages 06–09");
     const nginx = json.tools.find((t) => t.name === "nginx");
     expect(nginx).toMatchObject({ found: false, version: null });
     expect(nginx?.install).toContainEqual({ os: "debian", command: "sudo apt-get install nginx-light" });
@@ -66,6 +66,7 @@ describe("npm run doctor", { timeout: 30_000 }, () => {
     expect(json.tools.map((t) => t.name)).toEqual([
       "Node.js",
       "redis-server",
+      "redis-sentinel",
       "nginx",
       "openssl",
       "Chromium",
@@ -84,7 +85,7 @@ describe("npm run doctor", { timeout: 30_000 }, () => {
     const before = await doctor(["--fingerprint"], envOf(bin));
     expect(before.status).toBe(0);
     expect(before.stdout).toMatch(
-      /^node=v\d+\.\d+\.\d+ redis-server=- nginx=- openssl=- chromium=\S+ ferretdb=- wrk=- k6=- flask=\S+ gunicorn=- gevent=\S+ mongo_url=unset redis_url=unset\n$/,
+      /^node=v\d+\.\d+\.\d+ redis-server=- redis-sentinel=- nginx=- openssl=- chromium=\S+ ferretdb=- wrk=- k6=- flask=\S+ gunicorn=- gevent=\S+ mongo_url=unset redis_url=unset\n$/,
     );
     expect((await doctor(["--fingerprint"], envOf(bin))).stdout).toBe(before.stdout);
 

@@ -33,6 +33,7 @@ describe("doctor on a PATH of stubs", () => {
     expect(found).toEqual({
       "Node.js": "v20.20.2",
       "redis-server": "7.0.15",
+      "redis-sentinel": "7.0.15",
       nginx: "1.22.1",
       openssl: "3.0.15",
       Chromium: "120.0.6099.224",
@@ -178,7 +179,7 @@ describe("doctor on a PATH of stubs", () => {
     expect(redis).toMatchObject({ found: true, source: "REDIS_URL" });
     expect(redis.notes).toEqual([
       "REDIS_URL is set: the tests use redis://:***@cache:6379",
-      "stages 07–08's restart tests still need redis-server: they start their own",
+      "stages 07–09's restart tests still need redis-server: they start their own",
     ]);
     expect(redis.fingerprint).toEqual({ "redis-server": "-", redis_url: "set" });
   });

@@ -7,6 +7,7 @@ import type { Context } from "../src/check.js";
 /** What the real tools print for their version probes. */
 export const STUBS = {
   "redis-server": `echo "Redis server v=7.0.15 sha=00000000:0 malloc=jemalloc-5.3.0 bits=64 build=ae4d7c971a948f0"`,
+  "redis-sentinel": `echo "Redis server v=7.0.15 sha=00000000:0 malloc=jemalloc-5.3.0 bits=64 build=ae4d7c971a948f0"`,
   nginx: `echo "nginx version: nginx/1.22.1" >&2`,
   openssl: `echo "OpenSSL 3.0.15 3 Sep 2024 (Library: OpenSSL 3.0.15 3 Sep 2024)"`,
   // at the context's `chromium` path, which is in the fake PATH as /usr/bin is in a real one

@@ -23,9 +23,9 @@ const installSection = (text: string) => text.slice(text.indexOf("To install wha
 describe("doctor's text", () => {
   it("marks what it found with its version, and what is missing with ✗", async () => {
     const text = await textOn("debian", ["redis-server", "wrk"]);
-    expect(row(text, "redis-server")).toMatch(/^ {2}✓ redis-server +7\.0\.15 +stages 06–08/);
+    expect(row(text, "redis-server")).toMatch(/^ {2}✓ redis-server +7\.0\.15 +stages 06–09/);
     expect(row(text, "wrk")).toMatch(/^ {2}✓ wrk +4\.1\.0 +the article's load tool/);
-    expect(row(text, "nginx")).toMatch(/^ {2}✗ nginx +- +stages 05–08: the behind-nginx tests/);
+    expect(row(text, "nginx")).toMatch(/^ {2}✗ nginx +- +stages 05–09: the behind-nginx tests/);
     expect(installSection(text)).not.toContain("redis-server  ");
   });
 
@@ -37,7 +37,7 @@ describe("doctor's text", () => {
     expect(install).toContain("docker compose up -d && export REDIS_URL=redis://localhost:6379");
     expect(install).toContain("bash scripts/install-ferretdb.sh");
     expect(install).toContain(
-      "All the packages at once: sudo apt-get install redis-server nginx-light openssl wrk python3-flask gunicorn python3-gevent\n",
+      "All the packages at once: sudo apt-get install redis-server redis-sentinel nginx-light openssl wrk python3-flask gunicorn python3-gevent\n",
     );
     expect(install).not.toContain("brew install");
   });

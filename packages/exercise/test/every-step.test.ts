@@ -7,7 +7,7 @@ import { exercise, exercisesRoot } from "./cli.js";
 /**
  * Steps checked with only one of their test files. Every step is checked twice here (its untouched
  * copy, then the solution), on each of CI's two runs, and a whole stage's suite takes from over a
- * minute (03) to about 6 (08): in full, the steps would add over half an hour. Step 02, and any step
+ * minute (03) to about 6 (08, 09): in full, the steps would add over half an hour. Step 02, and any step
  * not named here, is checked with every test file; the half-done 04 of check.test.ts runs two files.
  * Each file named is one the step adds, that runs without Redis or nginx, so a machine with Node
  * alone checks it too.
@@ -19,6 +19,7 @@ const NARROWED: Record<string, string[]> = {
   "06": ["deadline.test.ts"],
   "07": ["csv.test.ts"],
   "08": ["csrf.test.ts"],
+  "09": ["read-routing.test.ts"],
 };
 
 /** The lines of the report under "what stage NN adds". */

@@ -20,3 +20,5 @@ export { clusteredStage } from "./stage-cluster.js";
 export { cacheWorkers, countPageQueries } from "./cache-workers.js";
 export type { CacheWorkersOptions } from "./cache-workers.js";
 export { mongoChores } from "./mongo-chores.js";
+export { startTestSentinel } from "./sentinel.js";
+export type { SentinelOrReason, TestSentinel } from "./sentinel.js";

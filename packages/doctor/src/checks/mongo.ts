@@ -33,7 +33,7 @@ export async function checkMongo(ctx: Context): Promise<Check> {
     found: Boolean(url) || ferretUsable,
     ...(url ? {} : ferret.version ? { version: ferret.version } : {}),
     ...((url ?? ferret.path) ? { source: url ? "MONGO_URL" : ferret.path } : {}),
-    enables: "stages 03–08: their MongoDB suites, and npm run tour -- --store mongo",
+    enables: "stages 03–09: their MongoDB suites, and npm run tour -- --store mongo",
     install: [
       {
         os: "any",

@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { parseCommand, UsageError } from "../src/options.js";
+
+describe("the command line", () => {
+  it("reads up's options", () => {
+    expect(
+      parseCommand(["up", "--api", "2", "--cpu", "0.5", "--delay", "20", "--stage", "08", "--workers", "2"]),
+    ).toEqual({
+      command: "up",
+      keep: false,
+      options: { apiHosts: 2, cpu: 0.5, delayMs: 20, stage: "08", workers: 2 },
+    });
+    expect(parseCommand(["down"])).toEqual({ command: "down" });
+    expect(parseCommand(["status"])).toEqual({ command: "status" });
+  });
+
+  it.each([
+    [["up", "--api", "4"], /--api "4": expected a whole number from 1 to 3/],
+    [["up", "--api", "1.5"], /--api "1.5"/],
+    [["up", "--cpu", "0"], /--cpu "0": expected a number from 0.01/],
+    [["up", "--cpu", "half"], /--cpu "half"/],
+    [["up", "--delay", "0"], /--delay "0": expected a whole number from 1 to 10000/],
+    [["up", "--workers", "3"], /--workers "3"/],
+    [["down", "--api", "2"], /--api goes with up only/],
+    [["sideways"], /unknown command "sideways"/],
+    [[], /say up, down, status, drill or scale/],
+    [["up", "--color"], /Unknown option '--color'/],
+  ])("refuses %j with a line that says why", (argv, message) => {
+    expect(() => parseCommand(argv)).toThrow(UsageError);
+    expect(() => parseCommand(argv)).toThrow(message);
+  });
+});

@@ -1,0 +1,159 @@
+import { integer, text } from "@zero-to-one/server-kit";
+import { createNodeRedisClient, Queue, type Job } from "bullmq";
+import { Redis } from "ioredis";
+import { fileURLToPath } from "node:url";
+import { createClient } from "redis";
+import type { SentinelTarget } from "./redis-sentinel.js";
+import type { Owner } from "./store.js";
+
+/**
+ * The queue's name in Redis; the API adds to it, every worker process takes from it. Not stage 07's
+ * queue: a worker of that stage, which knows no owners, must never take these jobs.
+ */
+export const EXPORT_QUEUE = "todo-export-per-user";
+
+/** The settings both sides of the queue read: the API (inline exports, results) and the worker. */
+export const exportSettings = {
+  // a folder every worker writes to and every API process reads from (see export-files.ts)
+  EXPORT_DIR: text(fileURLToPath(new URL("../.data/exports", import.meta.url))),
+  EXPORT_PAGE_SIZE: integer(500, { min: 1, max: 10_000 }),
+};
+
+/** How long a finished export (its job and its file) is kept before it is removed. */
+export const RESULT_TTL_MS = 60 * 60 * 1000;
+
+export interface ExportResult {
+  /** The file's path inside EXPORT_DIR: `<owner>/<job id>.csv`. */
+  file: string;
+  rows: number;
+  bytes: number;
+}
+export interface ExportProgress {
+  rows: number;
+  /** How many todos the store held when the export began (a page may add or lose a few). */
+  total: number;
+}
+/** Whose todos the job exports: the account that asked for it, and the only one who may see it. */
+export interface ExportData {
+  owner: Owner;
+}
+export type ExportJob = Job<ExportData, ExportResult>;
+
+/**
+ * A client's Idempotency-Key, or a fresh one, becomes the job id together with the owner: the same
+ * key from the same user, the same job; the same key from another user, another job.
+ */
+export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,64}$/;
+export const exportJobId = (owner: Owner, key: string) => `export-${owner}-${key}`;
+const EXPORT_JOB_ID = /^export-[A-Za-z0-9_-]{1,140}$/;
+
+export interface QueueOptions {
+  redisUrl: string;
+  /** Through the Sentinels instead, when set (redis-sentinel.ts). */
+  sentinel?: SentinelTarget;
+  /** Tries per export before it is marked failed. */
+  attempts: number;
+  /** The first retry waits this long; each next one twice as long as the one before. */
+  backoffMs: number;
+}
+
+/**
+ * The producer side, used by the API. Its Redis client fails fast: with the offline queue off, an
+ * add while Redis is down throws at once (the route answers 503) instead of holding the request
+ * until Redis comes back, which is what BullMQ's production guide asks of producers.
+ */
+export function createExportQueue({ redisUrl, sentinel, attempts, backoffMs }: QueueOptions) {
+  const client = sentinel
+    ? queueConnection(sentinel, { failFast: true })
+    : createClient({ url: redisUrl, disableOfflineQueue: true });
+  const queue = new Queue<ExportData, ExportResult>(EXPORT_QUEUE, {
+    connection: client instanceof Redis ? client : createNodeRedisClient(client),
+    defaultJobOptions: {
+      attempts,
+      backoff: { type: "exponential", delay: backoffMs },
+      // bounded retention: Redis must not fill up with old jobs
+      removeOnComplete: { age: RESULT_TTL_MS / 1000, count: 10_000 },
+      removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+    },
+  });
+  reportRedisErrors("queue", queue);
+
+  return {
+    /** Adds the owner's export; a second add with the same key returns the job the first one made. */
+    submit: async (owner: Owner, key: string): Promise<ExportJob> => {
+      const job = await queue.add("export", { owner }, { jobId: exportJobId(owner, key) }).catch(unavailable);
+      // Redis copies to its replica after answering: with Sentinels, a failover right after the 202
+      // could promote a replica without the job. WAIT holds the answer until one replica has it
+      // (or a second has passed: the replica is down or far behind, and the job is acknowledged as it
+      // would be without one).
+      if (client instanceof Redis) await client.call("WAIT", 1, 1_000).catch(unavailable);
+      return job;
+    },
+
+    /** The job, if it is the owner's: another user's job is as absent as one that never existed. */
+    find: async (owner: Owner, id: string): Promise<ExportJob | undefined> => {
+      if (!EXPORT_JOB_ID.test(id)) return undefined;
+      const job = (await queue.getJob(id).catch(unavailable)) as ExportJob | undefined;
+      return job?.data.owner === owner ? job : undefined;
+    },
+
+    /** waiting, active, delayed, completed or failed */
+    stateOf: (job: ExportJob) => job.getState().catch(unavailable),
+
+    close: async () => {
+      await queue.close();
+      if (client instanceof Redis) client.disconnect();
+      else if (client.isOpen) await client.close();
+    },
+  };
+}
+
+export type ExportQueue = ReturnType<typeof createExportQueue>;
+
+/**
+ * BullMQ's connection through the Sentinels: an ioredis client, whose `sentinels` and `name` options
+ * BullMQ documents (node-redis's Sentinel client does not fit its adapter). `failFast` is the
+ * producer's: no offline queue, an add while Redis is away throws. The worker's waits instead, and
+ * never gives up on a command (`maxRetriesPerRequest: null`, as BullMQ requires of workers).
+ */
+export function queueConnection(sentinel: SentinelTarget, { failFast }: { failFast: boolean }) {
+  return new Redis({
+    sentinels: sentinel.sentinels,
+    name: sentinel.name,
+    // the Sentinels ask for the same password as the servers they watch
+    ...(sentinel.password ? { password: sentinel.password, sentinelPassword: sentinel.password } : {}),
+    maxRetriesPerRequest: null,
+    enableOfflineQueue: !failFast,
+    connectTimeout: 1_000,
+    // ask the Sentinels again every half second while no primary answers (a failover under way)
+    retryStrategy: () => 500,
+    sentinelRetryStrategy: () => 500,
+    // an old primary that came back as a replica refuses writes: ask the Sentinels again
+    reconnectOnError: (error) => error.message.startsWith("READONLY"),
+  });
+}
+
+/** Redis could not be reached: the API answers 503 rather than wait for it. */
+export class QueueUnavailableError extends Error {
+  override name = "QueueUnavailableError";
+}
+const unavailable = (error: Error): never => {
+  throw new QueueUnavailableError(error.message, { cause: error });
+};
+
+/**
+ * An unhandled 'error' event would crash the process, and a Redis outage emits one per reconnect
+ * attempt; so every BullMQ object gets a listener, which logs each distinct error once per 10 s.
+ */
+export function reportRedisErrors(
+  label: string,
+  emitter: { on(event: "error", listener: (error: Error) => void): unknown },
+) {
+  const lastLogged = new Map<string, number>();
+  emitter.on("error", (error) => {
+    const now = Date.now();
+    if (now - (lastLogged.get(error.message) ?? 0) < 10_000) return;
+    lastLogged.set(error.message, now);
+    console.error(`${label}: redis error: ${error.message}`);
+  });
+}

@@ -1,0 +1,37 @@
+import { createClient, createSentinel } from "redis";
+import type { SentinelTarget } from "./redis-sentinel.js";
+
+export type RedisClient = ReturnType<typeof createClient>;
+
+const failFast = {
+  disableOfflineQueue: true,
+  socket: {
+    connectTimeout: 1000,
+    reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 1000),
+  },
+};
+
+/**
+ * A node-redis client that fails fast instead of waiting: while Redis is unreachable a command
+ * rejects at once (no offline queue), so a request can fall back to the store. (A Redis that hangs
+ * instead is bounded by whoever waits for it: see deadline.ts.) It reconnects by itself, retrying
+ * at most once a second.
+ *
+ * With `sentinel`, it asks the Sentinels where the primary is, and follows a failover to the
+ * replica they promote. It answers the same commands as a client, so it is used as one.
+ */
+export function createRedisClient(url: string, sentinel?: SentinelTarget): RedisClient {
+  if (!sentinel) return createClient({ url, ...failFast });
+  const password = sentinel.password ? { password: sentinel.password } : {};
+  return createSentinel({
+    name: sentinel.name,
+    sentinelRootNodes: sentinel.sentinels,
+    nodeClientOptions: { ...failFast, ...password },
+    // the Sentinels ask for the same password as the servers they watch
+    sentinelClientOptions: { socket: { connectTimeout: 1000 }, ...password },
+    // keep asking until a primary answers, however long, as a plain client keeps reconnecting
+    maxCommandRediscovers: Infinity,
+    // a lost primary is reported like a lost connection, so the caches bypass Redis meanwhile
+    passthroughClientErrorEvents: true,
+  }) as unknown as RedisClient;
+}
