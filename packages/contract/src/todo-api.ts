@@ -384,7 +384,8 @@ export function describeTodoApi(label: string, { level, connect, health = "ok", 
         const stored = new Set((await listAll()).map((t) => t.id));
         for (const id of ids)
           expect(stored.has(id), `todo ${id} was acknowledged but is not listed`).toBe(true);
-      });
+        // a test of what is stored, not of speed: 200 requests on a busy machine may take over 5 s
+      }, 30_000);
     });
   });
 }
