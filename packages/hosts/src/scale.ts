@@ -10,6 +10,7 @@ import { cpuUsedBetween, hostCpu, machineBusySeconds } from "./host-cpu.js";
 import { ask } from "./http.js";
 import { reloadLb, writeLbConfig } from "./lb.js";
 import { signUp } from "./load.js";
+import { machine } from "./machine.js";
 import { netemProblem } from "./netem.js";
 import { ourNamespaces } from "./network.js";
 import { stageDir } from "./stage.js";
@@ -72,7 +73,10 @@ export interface ScaleResults {
   durationSec: number;
   rounds: number;
   connections: number;
+  /** What ran it all: every host shares these cores. */
   cores: number;
+  cpuModel: string;
+  node: string;
   /** Each API host's cap as its cgroup says, and how often the cap held it back during the runs. */
   caps: Record<string, number | undefined>;
   throttledPeriods: Record<string, number>;
@@ -193,7 +197,7 @@ export async function measureScale({
       durationSec,
       rounds,
       connections,
-      cores: availableParallelism(),
+      ...machine(),
       caps: Object.fromEntries(apiNames.map((a) => [a, cpuCapOf(a)])),
       throttledPeriods: Object.fromEntries(
         apiNames.map((a) => [a, (throttledPeriods(a) ?? 0) - (throttledBefore[a] ?? 0)]),

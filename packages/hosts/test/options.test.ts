@@ -19,20 +19,29 @@ describe("the command line", () => {
       command: "drill",
       drills: ["kill-api"],
       keep: false,
+      docs: false,
     });
-    expect(parseCommand(["drill", "all", "--keep"])).toEqual({
+    expect(parseCommand(["drill", "all", "--keep", "--docs"])).toEqual({
       command: "drill",
       drills: ["kill-api", "cut-api", "kill-redis-primary", "kill-worker", "stop-replica", "restore"],
       keep: true,
+      docs: true,
     });
     expect(parseCommand(["scale", "--cpu", "0.4", "--duration", "5", "--rounds", "2"])).toEqual({
       command: "scale",
+      docs: false,
       options: { cpu: 0.4, durationSec: 5, rounds: 2, connections: undefined },
     });
+    expect(parseCommand(["scale", "--docs"])).toMatchObject({ command: "scale", docs: true });
   });
 
   it.each([
     [["up", "--api", "4"], /--api "4": expected a whole number from 1 to 3/],
+    [
+      ["drill", "kill-api", "--docs"],
+      /--docs writes the chapter's table of every drill: say drill all --docs/,
+    ],
+    [["up", "--docs"], /--docs goes with drill or scale only/],
     [["up", "--api", "1.5"], /--api "1.5"/],
     [["up", "--cpu", "0"], /--cpu "0": expected a number from 0.01/],
     [["up", "--cpu", "half"], /--cpu "half"/],
