@@ -3,6 +3,8 @@
  * npm run hosts -- up|down|status|drill|scale: the last stage on several hosts of this machine
  * (Linux, root), its failure drills and how it scales.
  */
+import { relative } from "node:path";
+import { writeDrillsDocs, writeScaleDocs } from "./chapter.js";
 import { renderDrills } from "./drill-table.js";
 import { DRILL_RESULTS, runDrills } from "./drills-run.js";
 import { down } from "./down.js";
@@ -36,10 +38,10 @@ switch (command.command) {
     process.exitCode = await tearDown();
     break;
   case "drill":
-    process.exitCode = await drill(command.drills, command.keep);
+    process.exitCode = await drill(command.drills, command.keep, command.docs);
     break;
   case "scale":
-    process.exitCode = await scale(command.options);
+    process.exitCode = await scale(command.options, command.docs);
     break;
   case "up": {
     // Ctrl-C while it starts: stop waiting, and take down what was made
@@ -73,16 +75,21 @@ switch (command.command) {
   }
 }
 
-async function drill(drills: string[], keep: boolean): Promise<number> {
+async function drill(drills: string[], keep: boolean, docs: boolean): Promise<number> {
   const interrupt = new AbortController();
   process.once("SIGINT", () => {
     say("interrupted: stopping after this step");
     interrupt.abort();
   });
   try {
-    const rows = await runDrills({ names: drills, keep, progress: say, signal: interrupt.signal });
-    console.log(`\n${renderDrills(rows)}\n\nresults: ${DRILL_RESULTS}`);
-    const lost = rows.filter((r) => r.writesLost > 0 || r.jobsLost > 0);
+    const results = await runDrills({ names: drills, keep, progress: say, signal: interrupt.signal });
+    console.log(`\n${renderDrills(results.rows)}\n\nresults: ${DRILL_RESULTS}`);
+    const lost = results.rows.filter((r) => r.writesLost > 0 || r.jobsLost > 0);
+    if (docs && lost.length === 0) wrote(writeDrillsDocs(results));
+    else if (docs)
+      console.error(
+        "hosts: --docs: the chapter keeps its table; a drill that lost something is a bug to fix first",
+      );
     for (const r of lost)
       console.error(`hosts: ${r.drill} lost ${r.writesLost} acknowledged writes and ${r.jobsLost} jobs`);
     return lost.length > 0 ? 1 : 0;
@@ -92,15 +99,20 @@ async function drill(drills: string[], keep: boolean): Promise<number> {
   }
 }
 
-async function scale(options: ScaleOptions): Promise<number> {
+async function scale(options: ScaleOptions, docs: boolean): Promise<number> {
   try {
     const results = await measureScale({ ...options, progress: say });
     console.log(`\n${renderScale(results)}\n\nresults: ${SCALE_RESULTS}`);
+    if (docs) wrote(writeScaleDocs(results));
     return 0;
   } catch (error) {
     console.error(`hosts: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
+}
+
+function wrote(files: string[]) {
+  for (const file of files) say(`wrote ${relative(process.cwd(), file)}`);
 }
 
 async function tearDown(): Promise<number> {

@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { down } from "./down.js";
 import { DRILL_RATE, DRILL_SETTINGS, madeForDrills, runDrill, type DrillRow } from "./drill.js";
 import { DRILLS } from "./drills.js";
+import { machine } from "./machine.js";
 import { readState, STATE_DIR } from "./state.js";
 import { Refused, up } from "./up.js";
 import { Interrupted } from "./wait.js";
@@ -22,7 +22,7 @@ export interface DrillsOptions {
 
 /**
  * Runs the drills one after another on one topology: the running one when it was made for drills,
- * else one made now (and taken down at the end unless `keep`). Writes DRILL_RESULTS.
+ * else one made now (and taken down at the end unless `keep`). Writes DRILL_RESULTS, and returns it.
  */
 export async function runDrills({ names, progress = () => {}, keep = false, signal }: DrillsOptions) {
   const state = readState();
@@ -44,13 +44,14 @@ export async function runDrills({ names, progress = () => {}, keep = false, sign
     made = true;
   }
   const rows: DrillRow[] = [];
+  let results: DrillResults | undefined;
   try {
     for (const name of names) {
       if (signal?.aborted) throw new Interrupted(`interrupted before ${name}`);
       const drill = DRILLS.find((d) => d.name === name);
       if (!drill) throw new Error(`no drill named ${name}`);
       rows.push(await runDrill(drill, progress));
-      write(rows);
+      results = write(rows);
     }
   } finally {
     if (made && !keep) {
@@ -58,26 +59,35 @@ export async function runDrills({ names, progress = () => {}, keep = false, sign
       await down();
     }
   }
-  return rows;
+  return results!;
+}
+
+/** What DRILL_RESULTS holds: the drills run so far, and on what. */
+export interface DrillResults {
+  when: string;
+  stage: string | undefined;
+  apiHosts: number | undefined;
+  loadPerSec: number;
+  settings: typeof DRILL_SETTINGS;
+  /** What ran it all: every host shares these cores. */
+  cores: number;
+  cpuModel: string;
+  node: string;
+  rows: DrillRow[];
 }
 
 function write(rows: DrillRow[]) {
   mkdirSync(join(STATE_DIR, "drills"), { recursive: true });
   const state = readState();
-  writeFileSync(
-    DRILL_RESULTS,
-    JSON.stringify(
-      {
-        when: new Date().toISOString(),
-        stage: state?.stage,
-        apiHosts: state?.apiHosts,
-        loadPerSec: DRILL_RATE,
-        settings: DRILL_SETTINGS,
-        cores: availableParallelism(),
-        rows,
-      },
-      null,
-      2,
-    ) + "\n",
-  );
+  const results: DrillResults = {
+    when: new Date().toISOString(),
+    stage: state?.stage,
+    apiHosts: state?.apiHosts,
+    loadPerSec: DRILL_RATE,
+    settings: DRILL_SETTINGS,
+    ...machine(),
+    rows,
+  };
+  writeFileSync(DRILL_RESULTS, JSON.stringify(results, null, 2) + "\n");
+  return results;
 }

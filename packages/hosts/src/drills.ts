@@ -88,20 +88,22 @@ const cutApi: Drill = {
       healedAt,
       backAgain: servedByVictimSince(healedAt),
       evidence: async (sent) => {
-        const waited = sentBetween(sent, failedAt - 1_000, healedAt).filter(
-          (s) => s.doneAt - s.sentAt >= 9_000,
+        // under way on api2 as its cable went: they wait for it to come back, or for the lb's timeout
+        const stuck = sentBetween(sent, failedAt - 1_000, healedAt).filter(
+          (s) => s.doneAt - s.sentAt >= 2_000,
         );
         return {
           facts: {
             ...apiHostEvidence(sent, failedAt, failedAt, healedAt),
-            waitedForReadTimeout: waited.length,
+            requestsStuckOver2s: stuck.length,
           },
           notes: [
-            waited.length > 0
-              ? `${waited.length} requests were under way on ${VICTIM} when its cable went: each waited for the lb's ` +
-                "proxy_read_timeout (10 s); a GET then went to another host, a POST failed (503), since it may have been carried out"
-              : `no request was under way on ${VICTIM} when its cable went; the next ones waited for the lb's ` +
-                "proxy_connect_timeout (1 s) at most, then went to another host",
+            stuck.length > 0
+              ? `${stuck.length} requests were under way on ${VICTIM} when its cable went: they waited until it was ` +
+                "plugged back in, or for the lb's proxy_read_timeout (10 s), when a GET goes to another host and a " +
+                "POST fails (503), since it may have been carried out"
+              : `no request was under way on ${VICTIM} when its cable went`,
+            "a new connection to the unplugged host waits for the lb's proxy_connect_timeout (1 s), then goes to another host",
           ],
         };
       },

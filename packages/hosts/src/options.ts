@@ -8,13 +8,14 @@ import type { UpOptions } from "./up.js";
 export const USAGE = `usage: npm run hosts -- up [--api 1..${MAX_API_HOSTS}] [--workers 1|2] [--cpu <fraction>] [--delay <ms>] [--stage 08|09] [--keep]
        npm run hosts -- status
        npm run hosts -- down
-       npm run hosts -- drill <${DRILL_NAMES.join("|")}|all> [--keep]
-       npm run hosts -- scale [--cpu <fraction>] [--duration <s>] [--rounds <n>] [--connections <n>]`;
+       npm run hosts -- drill <${DRILL_NAMES.join("|")}|all> [--keep] [--docs]
+       npm run hosts -- scale [--cpu <fraction>] [--duration <s>] [--rounds <n>] [--connections <n>] [--docs]
+--docs writes the results into chapter 09 (both languages) and docs/benchmarks/: drill all, or scale`;
 
 export type Command =
   | { command: "up"; options: UpOptions; keep: boolean }
-  | { command: "drill"; drills: string[]; keep: boolean }
-  | { command: "scale"; options: ScaleOptions }
+  | { command: "drill"; drills: string[]; keep: boolean; docs: boolean }
+  | { command: "scale"; options: ScaleOptions; docs: boolean }
   | { command: "down" }
   | { command: "status" }
   | { command: "help" };
@@ -22,8 +23,8 @@ export type Command =
 /** The flags each command takes. */
 const FLAGS: Record<string, string[]> = {
   up: ["api", "workers", "cpu", "delay", "stage", "keep"],
-  drill: ["keep"],
-  scale: ["cpu", "duration", "rounds", "connections"],
+  drill: ["keep", "docs"],
+  scale: ["cpu", "duration", "rounds", "connections", "docs"],
   down: [],
   status: [],
 };
@@ -71,6 +72,7 @@ export function parseCommand(argv: string[]): Command {
         rounds: { type: "string" },
         connections: { type: "string" },
         keep: { type: "boolean", default: false },
+        docs: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -117,11 +119,20 @@ export function parseCommand(argv: string[]): Command {
         throw new UsageError(
           `no drill named ${JSON.stringify(name)} (drills: ${DRILL_NAMES.join(", ")}, or all)`,
         );
-      return { command, drills: name === "all" ? [...DRILL_NAMES] : [name], keep: values.keep };
+      // the chapter's table has a row for every drill: one drill's run would drop the others
+      if (values.docs && name !== "all")
+        throw new UsageError("--docs writes the chapter's table of every drill: say drill all --docs");
+      return {
+        command,
+        drills: name === "all" ? [...DRILL_NAMES] : [name],
+        keep: values.keep,
+        docs: values.docs,
+      };
     }
     case "scale":
       return {
         command,
+        docs: values.docs,
         options: {
           cpu,
           durationSec: number("--duration", values.duration, { min: 1, max: 600, integer: true }),

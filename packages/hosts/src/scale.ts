@@ -10,6 +10,7 @@ import { cpuUsedBetween, hostCpu, machineBusySeconds } from "./host-cpu.js";
 import { ask } from "./http.js";
 import { reloadLb, writeLbConfig } from "./lb.js";
 import { signUp } from "./load.js";
+import { machine } from "./machine.js";
 import { netemProblem } from "./netem.js";
 import { ourNamespaces } from "./network.js";
 import { stageDir } from "./stage.js";
@@ -72,7 +73,10 @@ export interface ScaleResults {
   durationSec: number;
   rounds: number;
   connections: number;
+  /** What ran it all: every host shares these cores. */
   cores: number;
+  cpuModel: string;
+  node: string;
   /** Each API host's cap as its cgroup says, and how often the cap held it back during the runs. */
   caps: Record<string, number | undefined>;
   throttledPeriods: Record<string, number>;
@@ -114,18 +118,12 @@ export async function measureScale({
   }
   try {
     const stage = readState()!.stage;
-    const account = await signUp(`scale-${Date.now().toString(36)}`);
-    const headers = { authorization: account.authorization };
-    const ids: string[] = [];
-    for (let i = 0; i < 10; i++) {
-      const made = await ask(`${PUBLIC_URL}/todo`, {
-        method: "POST",
-        headers: { ...headers, "content-type": "application/json" },
-        body: JSON.stringify({ content: `todo ${i + 1} of the scale account` }),
-      });
-      ids.push((JSON.parse(made.body) as { id: string }).id);
+    // an account per configuration: the write mix adds todos, and the first page costs FerretDB more
+    // the more todos an account has, so a shared account would make each later configuration pay
+    const clients = new Map<number, { headers: Record<string, string>; facts: Facts }>();
+    for (let apiHosts = 1; apiHosts <= MAX_API_HOSTS; apiHosts++) {
+      clients.set(apiHosts, await scaleClient(`scale-${Date.now().toString(36)}-${apiHosts}`));
     }
-    const facts: Facts = { rows: ids.length, deepStart: 0, deepCursor: null, ids };
     const throttledBefore = Object.fromEntries(apiNames.map((a) => [a, throttledPeriods(a) ?? 0]));
 
     const runs: ScaleRun[] = [];
@@ -136,6 +134,7 @@ export async function measureScale({
       for (let apiHosts = 1; apiHosts <= MAX_API_HOSTS; apiHosts++) {
         await useApiHosts(stage, apiHosts);
         for (const scenario of SCALE_SCENARIOS) {
+          const { headers, facts } = clients.get(apiHosts)!;
           const plan = scenarioNamed(scenario)!.plan(facts);
           const measuring = apiHosts === MAX_API_HOSTS ? await cpuSnapshot() : undefined;
           const measured = await autocannonTool.run({
@@ -198,7 +197,7 @@ export async function measureScale({
       durationSec,
       rounds,
       connections,
-      cores: availableParallelism(),
+      ...machine(),
       caps: Object.fromEntries(apiNames.map((a) => [a, cpuCapOf(a)])),
       throttledPeriods: Object.fromEntries(
         apiNames.map((a) => [a, (throttledPeriods(a) ?? 0) - (throttledBefore[a] ?? 0)]),
@@ -219,6 +218,24 @@ export async function measureScale({
     progress("taking the topology down");
     await down();
   }
+}
+
+/** A signed-in client with 10 todos, as the tour's facts for its scenarios. */
+async function scaleClient(username: string) {
+  const account = await signUp(username);
+  const headers = { authorization: account.authorization };
+  const ids: string[] = [];
+  for (let i = 0; i < 10; i++) {
+    const made = await ask(`${PUBLIC_URL}/todo`, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json" },
+      body: JSON.stringify({ content: `todo ${i + 1} of ${username}` }),
+    });
+    if (made.status !== 201) throw new Error(`POST /todo for ${username}: ${made.status}`);
+    ids.push((JSON.parse(made.body) as { id: string }).id);
+  }
+  const facts: Facts = { rows: ids.length, deepStart: 0, deepCursor: null, ids };
+  return { headers, facts };
 }
 
 /** The lb's upstreams become the first `count` API hosts; it serves through those alone from then on. */

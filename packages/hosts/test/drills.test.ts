@@ -46,7 +46,9 @@ describe.skipIf(problem)("the failure drills, under load through the lb", () => 
 
   it("kill-api: the lb routes around a killed API host, and uses it again once it is back", async () => {
     // through the command's own runner, on the running topology: it keeps the rows as JSON too
-    const [row] = await runDrills({ names: ["kill-api"], progress: say });
+    const {
+      rows: [row],
+    } = await runDrills({ names: ["kill-api"], progress: say });
     console.log(renderDrills([row!]));
     nothingLost(row!, 15);
     expect(row!.facts["answeredByapi2Before"]).toBeGreaterThan(0);

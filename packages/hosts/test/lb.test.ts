@@ -41,6 +41,15 @@ describe("the load balancer's nginx.conf", () => {
     expect(config).toContain("limit_req zone=api"); // the stage's own limits are still there
   });
 
+  it("raises every limit_req rate for a load from one address, and only when asked", () => {
+    const raised = lbConfig(stageConfig, hostsWithRole("api"), tls, { raiseLimits: true });
+    const rates = (text: string) =>
+      [...text.matchAll(/limit_req_zone [^;]* rate=([^;]+);/g)].map((m) => m[1]);
+    expect(rates(config).length).toBeGreaterThan(0);
+    expect(rates(config)).not.toContain("1000000r/s");
+    expect(rates(raised)).toEqual(rates(config).map(() => "1000000r/s"));
+  });
+
   it("says so when the stage's file no longer has what it replaces", () => {
     expect(() =>
       lbConfig(stageConfig.replace("server 127.0.0.1:8000;", ""), hostsWithRole("api"), tls),

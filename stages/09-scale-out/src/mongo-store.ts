@@ -81,7 +81,11 @@ export async function createMongoStore(
 ): Promise<TodoStore & UserStore & Seedable> {
   const client = new MongoClient(
     url,
-    readOnly ? { serverSelectionTimeoutMS: 1_000, timeoutMS: 2_000 } : { serverSelectionTimeoutMS: 5_000 },
+    readOnly
+      ? // a replica that stops answering mid-read fails that read after 2 s (socketTimeoutMS); the
+        // driver's timeoutMS would say it better, but it has no effect in this driver version
+        { serverSelectionTimeoutMS: 1_000, connectTimeoutMS: 1_000, socketTimeoutMS: 2_000 }
+      : { serverSelectionTimeoutMS: 5_000 },
   );
   const todos = client.db(dbName).collection<TodoDocument>("todos");
   const users = client.db(dbName).collection<UserDocument>("users");

@@ -74,9 +74,9 @@ if (cluster.isPrimary) {
       const host = config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST;
       console.log(
         `stage 09-scale-out listening on http://${host}:${port}/todo ` +
-          `(host: ${config.HOST_NAME}, store: ${store}, cache: ${cache}, sessions: ${sessions}, ` +
+          `(store: ${store}, cache: ${cache}, sessions: ${sessions}, ` +
           `${pids.length} workers: pids ${pids.join(", ")}; primary pid ${process.pid})` +
-          `, exports queued on the same redis for \`npm run worker\``,
+          `, exports queued on the same redis for \`npm run worker\`; this host is ${config.HOST_NAME}`,
       );
     },
   });

@@ -2,13 +2,13 @@ import { signUpAndIn, TEST_PASSWORD } from "@zero-to-one/contract";
 import { clusteredStage, startStageRedis } from "@zero-to-one/test-kit";
 import { afterAll, describe, it } from "vitest";
 
-export { allIds, exitCode, waitFor, type Cluster } from "@zero-to-one/test-kit";
+export { exitCode, waitFor, type Cluster } from "@zero-to-one/test-kit";
 
 /**
  * Two Redis servers for what a test file starts, both asking for a password as this stage's Redis
  * does: the cache's, which a test may kill, and the sessions', so everyone stays signed in meanwhile.
  */
-export const testRedis = await startStageRedis({ requirePassword: true });
+const testRedis = await startStageRedis({ requirePassword: true });
 export const sessionRedis = await startStageRedis({ requirePassword: true });
 export const { redis, REDIS_URL, redisUrl } = testRedis;
 afterAll(async () => {
@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 /** Why nothing that needs a signed-in user can run here (no redis-server), or undefined. */
-export const noRedis = testRedis.skipped ?? sessionRedis.skipped;
+const noRedis = testRedis.skipped ?? sessionRedis.skipped;
 
 /**
  * Declares the suites of `declare` when Redis is there. Without it no one can sign in: one

@@ -50,18 +50,3 @@ export const { startWorker, cachedApp, closeCachedApps } = cacheWorkers({
       username: "someone",
     }),
 });
-
-/**
- * The same app, in-process, with no one signed in: requests carry whatever session they bring, as
- * from a browser or an API client. For the tests of accounts, sessions and users kept apart;
- * `origin` is PUBLIC_ORIGIN, for the tests that set one.
- */
-export const anyoneAt = (origin?: string) =>
-  cacheWorkers({
-    createFirstPageCache,
-    createNotFoundCache,
-    renderFirstPage: (store: Store, owner: Owner) => renderFirstPage(store, owner),
-    app: (store: Store, firstPage, notFoundCache) =>
-      createApp({ store, sessions, firstPage, notFoundCache, exports: testExports(), origin }),
-  });
-export const anyone = anyoneAt();

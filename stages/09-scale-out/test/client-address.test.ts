@@ -1,4 +1,0 @@
-import { describeClientAddress } from "@zero-to-one/contract";
-import { addressList, clientAddress } from "../src/client-address.js";
-
-describeClientAddress({ clientAddress, addressList });

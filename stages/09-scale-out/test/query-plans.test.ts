@@ -1,4 +1,0 @@
-import { describePlanSummary } from "@zero-to-one/contract";
-import { summarize } from "../src/query-plans.js";
-
-describePlanSummary({ summarize });
