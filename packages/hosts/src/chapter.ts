@@ -3,7 +3,7 @@ import { tableBlock, writeResultsDocs } from "@zero-to-one/bench/dist/bench-comm
 import { replaceMarkers } from "@zero-to-one/bench/dist/markers.js";
 import type { DrillRow } from "./drill.js";
 import type { DrillResults } from "./drills-run.js";
-import type { ScaleResults, ScaleRow } from "./scale.js";
+import type { ScaleResults, ScaleRow, ScenarioCpu } from "./scale.js";
 import { REPO_ROOT } from "./state.js";
 import { WHOLE_FOR_MS } from "./tally.js";
 
@@ -92,12 +92,12 @@ const scaleCells = (row: ScaleRow) => [
   String(row.non2xx),
 ];
 
-/** Where the CPU went with every API host under load, as a table: the reason for the numbers above. */
-const cpuTable = (r: ScaleResults) =>
+/** Where the CPU went during one scenario with every API host: the reason for its numbers above. */
+const cpuTable = (shares: ScenarioCpu["shares"]) =>
   markdownTable(
     ["part (host and program)", "cores used", "its cap"],
     1,
-    r.cpuWithAllHosts
+    shares
       .filter((share) => share.cores >= 0.01)
       .map((share) => [
         share.part,
@@ -105,6 +105,14 @@ const cpuTable = (r: ScaleResults) =>
         share.cap === undefined ? "–" : String(share.cap),
       ]),
   );
+
+/** A scenario's CPU table with what the program reads from it, each scenario after the other. */
+const cpuSections = (r: ScaleResults) =>
+  r.cpuWithAllHosts.flatMap(({ scenario, shares, bottleneck }) => [
+    `Where the CPU went while all ${Object.keys(r.caps).length} API hosts took \`${scenario}\` (on average):`,
+    cpuTable(shares),
+    `\`${scenario}\`: ${bottleneck}.`,
+  ]);
 
 const scaleNotes = (r: ScaleResults) => [
   `req/s: through the lb over HTTPS, the median of ${r.rounds} rounds that alternate the configurations; × one host: against the same scenario with one API host; errors: no answer; non-2xx: any other status`,
@@ -119,15 +127,10 @@ const scaleNotes = (r: ScaleResults) => [
 const scaleMeasured = (r: ScaleResults) =>
   `${r.when.slice(0, 10)}, ${r.cores} cores (${r.cpuModel}), Node ${r.node}, ${r.tool}, ${r.connections} connections, ${r.rounds} rounds × ${r.durationSec} s per configuration; stage ${r.stage}`;
 
-/** The `bench:scale` block: req/s by API hosts, where the CPU went, the next bottleneck it names, and on what it ran. */
+/** The `bench:scale` block: req/s by API hosts; for each scenario, where the CPU went and the next bottleneck it names; on what it ran. */
 export const scaleBlock = (r: ScaleResults) =>
   tableBlock(
-    [
-      markdownTable(SCALE_HEADER, 1, r.rows.map(scaleCells)),
-      `Where the CPU went while all ${Object.keys(r.caps).length} API hosts took the load (on average):`,
-      cpuTable(r),
-      `${r.bottleneck}.`,
-    ].join("\n\n"),
+    [markdownTable(SCALE_HEADER, 1, r.rows.map(scaleCells)), ...cpuSections(r)].join("\n\n"),
     scaleNotes(r),
     scaleMeasured(r),
     "scale.json",

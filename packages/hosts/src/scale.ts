@@ -58,6 +58,16 @@ export interface ScaleRow {
   non2xx: number;
 }
 
+/** Where the CPU went during one scenario's runs with every API host, and what that says. */
+export interface ScenarioCpu {
+  scenario: ScaleScenario;
+  /** Each part's share, busiest first. */
+  shares: CpuShare[];
+  /** The whole machine's, other users' work included. */
+  machineBusyCores: number;
+  bottleneck: string;
+}
+
 export interface CpuShare {
   part: string;
   /** Cores used on average while the load ran with every API host. */
@@ -83,9 +93,8 @@ export interface ScaleResults {
   delay: string;
   runs: ScaleRun[];
   rows: ScaleRow[];
-  cpuWithAllHosts: CpuShare[];
-  machineBusyCores: number;
-  bottleneck: string;
+  /** One per scenario: a read load and a write mix lean on different parts. */
+  cpuWithAllHosts: ScenarioCpu[];
 }
 
 const apiNames = hostsWithRole("api").map((h) => h.name);
@@ -127,9 +136,12 @@ export async function measureScale({
     const throttledBefore = Object.fromEntries(apiNames.map((a) => [a, throttledPeriods(a) ?? 0]));
 
     const runs: ScaleRun[] = [];
-    const cpuSeconds = new Map<string, number>();
-    let wallWithAll = 0;
-    let machineBusy = 0;
+    const cpuUse = new Map(
+      SCALE_SCENARIOS.map((scenario) => [
+        scenario,
+        { seconds: new Map<string, number>(), wall: 0, machineBusy: 0 },
+      ]),
+    );
     for (let round = 1; round <= rounds; round++) {
       for (let apiHosts = 1; apiHosts <= MAX_API_HOSTS; apiHosts++) {
         await useApiHosts(stage, apiHosts);
@@ -148,10 +160,11 @@ export async function measureScale({
           });
           if (measuring) {
             const after = await cpuSnapshot();
-            wallWithAll += (after.at - measuring.at) / 1000;
-            machineBusy += after.machine - measuring.machine;
+            const used = cpuUse.get(scenario)!;
+            used.wall += (after.at - measuring.at) / 1000;
+            used.machineBusy += after.machine - measuring.machine;
             const add = (part: string, seconds: number) =>
-              cpuSeconds.set(part, (cpuSeconds.get(part) ?? 0) + seconds);
+              used.seconds.set(part, (used.seconds.get(part) ?? 0) + seconds);
             add(LOAD_GENERATOR, after.own - measuring.own);
             for (const [host, processes] of after.hosts) {
               for (const [program, seconds] of cpuUsedBetween(measuring.hosts.get(host)!, processes)) {
@@ -181,14 +194,17 @@ export async function measureScale({
     }
 
     const rows = summarize(runs);
-    const cpuWithAllHosts: CpuShare[] = [...cpuSeconds]
-      .map(([part, seconds]) => ({
-        part,
-        cores: Math.round((seconds / wallWithAll) * 100) / 100,
-        ...(apiNames.includes(part.split(" ")[0]!) ? { cap: cpuCapOf(part.split(" ")[0]!) } : {}),
-      }))
-      .sort((a, b) => b.cores - a.cores);
-    const machineBusyCores = Math.round((machineBusy / wallWithAll) * 100) / 100;
+    const cpuWithAllHosts = [...cpuUse].map(([scenario, used]): ScenarioCpu => {
+      const shares: CpuShare[] = [...used.seconds]
+        .map(([part, seconds]) => ({
+          part,
+          cores: Math.round((seconds / used.wall) * 100) / 100,
+          ...(apiNames.includes(part.split(" ")[0]!) ? { cap: cpuCapOf(part.split(" ")[0]!) } : {}),
+        }))
+        .sort((a, b) => b.cores - a.cores);
+      const machineBusyCores = Math.round((used.machineBusy / used.wall) * 100) / 100;
+      return { scenario, shares, machineBusyCores, bottleneck: bottleneckOf(shares, machineBusyCores) };
+    });
     const results: ScaleResults = {
       when: new Date().toISOString(),
       stage,
@@ -208,8 +224,6 @@ export async function measureScale({
       runs,
       rows,
       cpuWithAllHosts,
-      machineBusyCores,
-      bottleneck: bottleneckOf(cpuWithAllHosts, machineBusyCores),
     };
     mkdirSync(join(STATE_DIR, "scale"), { recursive: true });
     writeFileSync(SCALE_RESULTS, JSON.stringify(results, null, 2) + "\n");
@@ -322,19 +336,24 @@ export function renderScale(r: ScaleResults): string {
         `  ${row.ratio.toFixed(2).padStart(10)}  ${String(row.p99Ms).padStart(6)}  ${String(row.errors).padStart(6)}  ${String(row.non2xx).padStart(7)}`,
     );
   }
-  out.push("", "CPU while every API host took the load (cores, average; each host's processes by program):");
-  for (const share of r.cpuWithAllHosts.filter((s) => s.cores >= 0.01)) {
+  for (const { scenario, shares, bottleneck } of r.cpuWithAllHosts) {
     out.push(
-      `  ${share.part.padEnd(22)} ${share.cores.toFixed(2).padStart(5)}` +
-        (share.cap ? ` (the host's cap: ${share.cap})` : ""),
+      "",
+      `CPU while every API host took ${scenario} (cores, average; each host's processes by program):`,
     );
+    for (const share of shares.filter((s) => s.cores >= 0.01)) {
+      out.push(
+        `  ${share.part.padEnd(22)} ${share.cores.toFixed(2).padStart(5)}` +
+          (share.cap ? ` (the host's cap: ${share.cap})` : ""),
+      );
+    }
+    out.push(`${scenario}: ${bottleneck}`);
   }
   out.push(
+    "",
     `throttled periods per API host: ${Object.entries(r.throttledPeriods)
       .map(([a, n]) => `${a} ${n}`)
       .join(", ")}`,
-    "",
-    r.bottleneck,
     "",
     "Columns: req/s through the lb (HTTPS), the median over the rounds; × one host: against the same",
     "scenario with one API host; p99: the 99th percentile latency; errors: no answer; non-2xx: any other",

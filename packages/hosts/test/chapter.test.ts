@@ -63,12 +63,26 @@ const scale: ScaleResults = {
   runs: [],
   rows: [scaleRow("list", 1, 250, 1), scaleRow("list", 3, 1524.4, 1.65), scaleRow("mixed", 1, 87, 1)],
   cpuWithAllHosts: [
-    { part: "api1 node", cores: 0.38, cap: 0.4 },
-    { part: "db1 ferretdb", cores: 0.31 },
-    { part: "worker1 node", cores: 0 },
+    {
+      scenario: "list",
+      shares: [
+        { part: "api1 node", cores: 0.38, cap: 0.4 },
+        { part: "db2 ferretdb", cores: 0.2 },
+        { part: "worker1 node", cores: 0 },
+      ],
+      machineBusyCores: 1.5,
+      bottleneck: "the next bottleneck: db2 ferretdb",
+    },
+    {
+      scenario: "mixed",
+      shares: [
+        { part: "db1 ferretdb", cores: 0.41 },
+        { part: "api1 node", cores: 0.3, cap: 0.4 },
+      ],
+      machineBusyCores: 1.8,
+      bottleneck: "the machine's own cores are the next bottleneck",
+    },
   ],
-  machineBusyCores: 1.8,
-  bottleneck: "the next bottleneck: db1 ferretdb",
 };
 
 describe("the chapter's generated tables", () => {
@@ -86,13 +100,18 @@ describe("the chapter's generated tables", () => {
     );
   });
 
-  it("show req/s by API hosts, where the CPU went (what used none left out), and the bottleneck named", () => {
+  it("show req/s by API hosts, and for each scenario where the CPU went (what used none left out) and the bottleneck named", () => {
     const block = scaleBlock(scale);
     expect(block).toContain("| `list` | 3 | 1,524 | 1.65× | 80 | 0 | 0 |");
+    // each scenario's CPU, then what the program reads from it
     expect(block).toContain("| api1 node | 0.38 | 0.4 |");
-    expect(block).toContain("| db1 ferretdb | 0.31 | – |");
+    expect(block).toContain("| db2 ferretdb | 0.20 | – |");
+    expect(block).toContain("| db1 ferretdb | 0.41 | – |");
     expect(block).not.toContain("worker1");
-    expect(block).toContain("the next bottleneck: db1 ferretdb.");
+    expect(block.indexOf("`list`: the next bottleneck: db2 ferretdb.")).toBeLessThan(
+      block.indexOf("took `mixed`"),
+    );
+    expect(block).toContain("`mixed`: the machine's own cores are the next bottleneck.");
     expect(block).toContain("capped at 0.4 of a core");
     expect(block).toContain("this kernel has no netem");
     expect(block).toContain("3 rounds × 8 s per configuration");
