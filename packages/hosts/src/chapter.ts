@@ -106,10 +106,30 @@ const cpuTable = (shares: ScenarioCpu["shares"]) =>
       ]),
   );
 
+/** What more API hosts did for a scenario, in words: the table's ratio, read. */
+function gain(r: ScaleResults, scenario: ScenarioCpu["scenario"]) {
+  const most = r.rows.filter((row) => row.scenario === scenario).at(-1);
+  if (!most || most.apiHosts === 1) return "";
+  const ratio = `${most.ratio.toFixed(2)}×`;
+  const verdict =
+    most.ratio >= 1.1
+      ? "more hosts added capacity"
+      : most.ratio > 0.9
+        ? "more hosts added nothing"
+        : "more hosts made it slower";
+  return `${most.apiHosts} API hosts answered ${ratio} what one did: ${verdict}.`;
+}
+
 /** A scenario's CPU table with what the program reads from it, each scenario after the other. */
 const cpuSections = (r: ScaleResults) =>
   r.cpuWithAllHosts.flatMap(({ scenario, shares, bottleneck }) => [
-    `Where the CPU went while all ${Object.keys(r.caps).length} API hosts took \`${scenario}\` (on average):`,
+    [
+      `**\`${scenario}\`**:`,
+      gain(r, scenario),
+      `Where the CPU went while all ${Object.keys(r.caps).length} API hosts took it (on average):`,
+    ]
+      .filter(Boolean)
+      .join(" "),
     cpuTable(shares),
     `\`${scenario}\`: ${bottleneck}.`,
   ]);

@@ -109,9 +109,14 @@ describe("the chapter's generated tables", () => {
     expect(block).toContain("| db1 ferretdb | 0.41 | – |");
     expect(block).not.toContain("worker1");
     expect(block.indexOf("`list`: the next bottleneck: db2 ferretdb.")).toBeLessThan(
-      block.indexOf("took `mixed`"),
+      block.indexOf("**`mixed`**"),
     );
     expect(block).toContain("`mixed`: the machine's own cores are the next bottleneck.");
+    // the ratio of the most hosts, read in words for each scenario
+    expect(block).toContain(
+      "**`list`**: 3 API hosts answered 1.65× what one did: more hosts added capacity.",
+    );
+    expect(block).toContain("**`mixed`**: Where the CPU went");
     expect(block).toContain("capped at 0.4 of a core");
     expect(block).toContain("this kernel has no netem");
     expect(block).toContain("3 rounds × 8 s per configuration");
