@@ -1,5 +1,5 @@
 import { mkdirSync, readdirSync, readlinkSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { MongoClient } from "mongodb";
 import type { Drill, DrillContext, Staged } from "./drill.js";
@@ -22,7 +22,7 @@ import { hostPids, killHost, stopHost } from "./processes.js";
 import { redisPrimary, replicaHealthy, sentinelView } from "./redis.js";
 import { run } from "./run.js";
 import { stageDir } from "./stage.js";
-import { paths, readSecrets, readState, STATE_DIR } from "./state.js";
+import { paths, readSecrets, readState, REPO_ROOT, STATE_DIR } from "./state.js";
 import { sentBetween, servedBy } from "./tally.js";
 import { hostsWithRole, PORTS, PUBLIC_URL } from "./topology.js";
 import { jobOutcomes } from "./verify.js";
@@ -409,7 +409,8 @@ const restore: Drill = {
       evidence: async () => ({
         facts: {
           backupBytes: sql.length,
-          backup: BACKUP,
+          // where it is in the repository, as the results are read on other machines
+          backup: relative(REPO_ROOT, BACKUP),
           restoredAfterS: Math.round((restoredAt - failedAt) / 100) / 10,
           acknowledgedSinceBackupBeforeLoss: sinceBackup.length,
           ofThoseOnTheStandbyAtTheLoss: onStandby,
