@@ -28,7 +28,8 @@ if (fingerprint.status !== 0) {
 const services = fingerprint.stdout.trim();
 console.log(`services: ${services}`);
 
-const turbo = spawnSync("npx", ["turbo", "run", "test", ...process.argv.slice(2)], {
+// --continue: one failing workspace does not stop the others, so one run reports every failure
+const turbo = spawnSync("npx", ["turbo", "run", "test", "--continue", ...process.argv.slice(2)], {
   cwd: root,
   stdio: "inherit",
   env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", ZTO_SERVICES: services },
