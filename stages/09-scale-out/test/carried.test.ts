@@ -1,9 +1,13 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const stageDir = new URL("..", import.meta.url).pathname;
 const before = join(stageDir, "..", "08-secure");
+/** A check of the repository's two stages: an exercise's copy is the learner's to shape as they like. */
+const notInStages = basename(dirname(stageDir)) !== "stages";
+if (notInStages)
+  console.log("skipped: what stage 09 carries from stage 08: checked in the repository's stages only");
 
 /**
  * What this step changes. Every other file is stage 08's, its name aside, so stage 08's tests of it
@@ -37,8 +41,8 @@ const filesIn = (root: string) =>
 const carried = (file: string) =>
   readFileSync(join(before, file), "utf8").replaceAll("08-secure", "09-scale-out");
 
-describe("what stage 09 carries from stage 08 unchanged", () => {
-  const ours = filesIn(stageDir);
+describe.skipIf(notInStages)("what stage 09 carries from stage 08 unchanged", () => {
+  const ours = notInStages ? [] : filesIn(stageDir);
 
   it.each(ours.filter((file) => !CHANGED.includes(file)))("%s is stage 08's", (file) => {
     expect(readFileSync(join(stageDir, file), "utf8")).toBe(carried(file));
