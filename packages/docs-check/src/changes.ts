@@ -12,16 +12,25 @@ export interface Change {
 /** What a chapter's file table must list, said once for the README and the error messages. */
 export const LESSON_RULE =
   "a chapter's file table lists every file of its stage that differs from the stage before (new, changed or removed), " +
-  "except README.md, test/, vitest.config.* and a file whose only change is the stage's name (package.json's name, " +
+  "except README.md, test/, vitest.config.*, turbo.json and a file whose only change is the stage's name (package.json's name, " +
   "the start-up line); every file it lists must differ";
 
-/** Not the lesson: the stage's README, its tests, and a file in which only the stage's name changed. */
+/**
+ * Not the lesson: the stage's README, its tests and how the repository runs them (vitest.config,
+ * turbo.json), and a file in which only the stage's name changed.
+ */
 function isLesson(
   path: string,
   before: { name: string; content?: Buffer },
   after: { name: string; content?: Buffer },
 ): boolean {
-  if (path === "README.md" || path.startsWith("test/") || /^vitest\.config\.\w+$/.test(path)) return false;
+  if (
+    path === "README.md" ||
+    path === "turbo.json" ||
+    path.startsWith("test/") ||
+    /^vitest\.config\.\w+$/.test(path)
+  )
+    return false;
   if (!before.content || !after.content) return true;
   const renamed = before.content.toString("utf8").replaceAll(before.name, after.name);
   return renamed !== after.content.toString("utf8");

@@ -25,6 +25,7 @@ const STAGES = {
   "stages/02-memory/src/store.ts": STORE,
   "stages/02-memory/test/contract.test.ts": "// 02\n",
   "stages/02-memory/vitest.config.ts": "export default {};\n",
+  "stages/02-memory/turbo.json": '{ "extends": ["//"] }\n',
 };
 
 const row = (file: string, note: string, stage = "02-memory") =>
@@ -46,7 +47,7 @@ function check(doc: string, extra: Record<string, string> = {}) {
 
 describe("file tables", () => {
   it("accept a table that lists exactly the new, changed and removed files", () => {
-    // README.md, test/, vitest.config.ts, and package.json and server.ts that differ only by the stage's name need no row
+    // README.md, test/, vitest.config.ts, turbo.json, and package.json and server.ts that differ only by the stage's name need no row
     expect(check(chapter(...COMPLETE))).toEqual([]);
   });
 

@@ -7,11 +7,15 @@ import { repoRoot } from "./repository.js";
 import { isInside, shown } from "./shown.js";
 import type { Step } from "./steps.js";
 
-/** Never part of a step's diff: what `check` owns, the editor's config, the stage's README, what builds make. */
+/**
+ * Never part of a step's diff: what `check` owns, the editor's config, the stage's README, how the
+ * repository runs its tests (turbo.json), what builds make.
+ */
 const NOT_THE_STEP = new Set<string>([
   ...CHECKER_FILES,
   "tsconfig.json",
   "README.md",
+  "turbo.json",
   "node_modules",
   "dist",
   ".turbo",
