@@ -36,14 +36,20 @@ const OUTAGE_MS = 6_000;
 const servedByVictimSince = (from: number) => (sent: readonly Sent[]) =>
   (servedBy(sentBetween(sent, from))[VICTIM] ?? 0) > 0;
 
-/** The load balancer's view of an API host going away and coming back, for kill-api and cut-api. */
+/**
+ * The load balancer's view of an API host going away (from `gone`, once the failure took effect) and
+ * coming back, for kill-api and cut-api. A request sent to a cut-off host waits for its cable, and is
+ * answered by it once plugged back in: that is no answer while it was away.
+ */
 function apiHostEvidence(sent: readonly Sent[], failedAt: number, gone: number, healedAt: number) {
-  const count = (from: number, to?: number) => servedBy(sentBetween(sent, from, to))[VICTIM] ?? 0;
+  const byVictim = (some: readonly Sent[]) => servedBy(some)[VICTIM] ?? 0;
+  const whileDown = sentBetween(sent, gone, healedAt);
   return {
-    [`answeredBy${VICTIM}Before`]: count(0, failedAt),
-    [`answeredBy${VICTIM}WhileDown`]: count(gone, healedAt),
-    [`answeredBy${VICTIM}After`]: count(healedAt),
-    answeredWhileDownBy: servedBy(sentBetween(sent, gone, healedAt)),
+    [`answeredBy${VICTIM}Before`]: byVictim(sentBetween(sent, 0, failedAt)),
+    [`answeredBy${VICTIM}WhileDown`]: byVictim(whileDown.filter((s) => s.doneAt < healedAt)),
+    [`answeredBy${VICTIM}OnceBack`]: byVictim(whileDown.filter((s) => s.doneAt >= healedAt)),
+    [`answeredBy${VICTIM}After`]: byVictim(sentBetween(sent, healedAt)),
+    answeredWhileDownBy: servedBy(whileDown),
   };
 }
 
@@ -77,6 +83,8 @@ const cutApi: Drill = {
   act: async ({ say }) => {
     const failedAt = Date.now();
     await linkDown(VICTIM);
+    // what was sent before `ip` had taken the link down (a moment on a busy machine) could still reach it
+    const gone = Date.now();
     say(`${VICTIM}'s link is down`);
     await sleep(OUTAGE_MS);
     await linkUp(VICTIM);
@@ -94,7 +102,7 @@ const cutApi: Drill = {
         );
         return {
           facts: {
-            ...apiHostEvidence(sent, failedAt, failedAt, healedAt),
+            ...apiHostEvidence(sent, failedAt, gone, healedAt),
             requestsStuckOver2s: stuck.length,
           },
           notes: [
