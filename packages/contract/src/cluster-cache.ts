@@ -56,8 +56,17 @@ export function describeClusterCache(
     `${label}: the cache on the real cluster (2 worker processes, real Redis)`,
     { timeout: 60_000 },
     () => {
+      /**
+       * A GET, sent once more if the kept-alive connection it went out on had been closed by the
+       * server meanwhile, as a browser does: `npm run seed` leaves it idle for seconds, and on a
+       * busy machine the client can reuse it just as the server's keep-alive timeout closes it.
+       */
       const get = async (path: string) => {
-        const res = await fetch(cluster!.url + path, { headers: auth });
+        const send = () => fetch(cluster!.url + path, { headers: auth });
+        const res = await send().catch((error: unknown) => {
+          if ((error as { cause?: { code?: string } }).cause?.code !== "UND_ERR_SOCKET") throw error;
+          return send();
+        });
         return { status: res.status, cache: res.headers.get("x-cache"), body: await res.text() };
       };
       const create = async (content: string) => {
