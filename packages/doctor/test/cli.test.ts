@@ -1,30 +1,12 @@
-import { spawn } from "node:child_process";
+import { runNode } from "@zero-to-one/test-kit";
 import { describe, expect, it } from "vitest";
 import { fakeBin } from "./fake-bin.js";
 
 const packageDir = new URL("..", import.meta.url).pathname;
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** `npm run doctor` as the root script runs it (tsx, from source), seeing only `env`. */
-function doctor(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], {
-      cwd: packageDir,
-      env,
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once("error", reject);
-    child.once("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const doctor = (args: string[], env: NodeJS.ProcessEnv) =>
+  runNode(["--import", "tsx", "src/cli.ts", ...args], { cwd: packageDir, env });
 
 const envOf = (bin: ReturnType<typeof fakeBin>, extra: NodeJS.ProcessEnv = {}) => ({
   PATH: bin.bin,

@@ -22,3 +22,5 @@ export type { CacheWorkersOptions } from "./cache-workers.js";
 export { mongoChores } from "./mongo-chores.js";
 export { startTestSentinel } from "./sentinel.js";
 export type { SentinelOrReason, TestSentinel } from "./sentinel.js";
+export { runNode } from "./run-node.js";
+export type { Ran, RunNodeOptions } from "./run-node.js";
