@@ -23,9 +23,10 @@ describe(`npm run bench:blocking (3 s halves, 1 round, slow calls of ${WAIT_MS} 
       join(docsDir, "page.md"),
       "<!-- bench:blocking-table -->\nstale\n<!-- /bench:blocking-table -->\n",
     );
-    // halves of 3 s: on a busy machine a held event loop can take a second or more to let wrk's
-    // connections in and read their first requests, so a 1 s half could end with none answered
-    const args = ["dist/blocking.js", "--duration", "3", "--rounds", "1", "--warmup", "0"];
+    // halves of 3 s (--duration is both halves): on a busy machine a held event loop can take a
+    // second or more to let wrk's connections in and read their first requests, and halves of 2 s
+    // ended with none answered
+    const args = ["dist/blocking.js", "--duration", "6", "--rounds", "1", "--warmup", "0"];
     args.push("--wait-ms", String(WAIT_MS), "--results-dir", resultsDir, "--docs", "--docs-dir", docsDir);
     run = await runNode(args);
     results = JSON.parse(readFileSync(join(resultsDir, "blocking-latest.json"), "utf8")) as BlockingResults;

@@ -26,11 +26,13 @@ export function describeDeadline(label: string, { createDeadline, DeadlineError 
       expect(waited).toBeLessThan(1_000);
     });
 
+    // in seconds, not tens of milliseconds: on a busy machine a timer can fire a hundred ms late
     it("bounds many waits with one sweep, each by its own start", async () => {
-      const bounded = createDeadline(100);
+      const bounded = createDeadline(2_000);
       const first = bounded(new Promise<never>(() => {})).catch((error: unknown) => error);
-      await sleep(60);
-      const second = bounded(sleep(80).then(() => "in time")); // started later: 80 ms is within its 100
+      await sleep(1_200);
+      // started later: it settles after the first one's deadline, and 1.6 s is within its own 2 s
+      const second = bounded(sleep(1_600).then(() => "in time"));
       expect(await first).toBeInstanceOf(DeadlineError);
       expect(await second).toBe("in time");
     });
