@@ -209,14 +209,20 @@ describe.skipIf(probe.skipped)("the export queue under failure (real Redis, real
     expect(await t.result(id)).toHaveLength(1 + 20_000);
   }, 120_000);
 
-  it("SIGTERM with Redis gone: the worker does not hang, it leaves after its grace period", async () => {
+  it("SIGTERM with Redis gone: the worker does not hang, it leaves by the end of its grace period", async () => {
     const t = await setUp({ todos: 10 });
     const worker = await t.spawnWorker({ SHUTDOWN_GRACE_MS: "1000" });
     await redis!.kill!();
     const asked = Date.now();
-    expect(await worker.stop("SIGTERM")).toBe(1);
+    const code = await worker.stop("SIGTERM");
     expect(Date.now() - asked).toBeLessThan(15_000);
-    expect(worker.output()).toMatch(/still busy after 1000 ms: exiting/);
+    // Mostly its close waits for a Redis that is gone, and the grace period ends it. A worker that had
+    // not noticed the loss yet closes at once instead: it ran no job, so it leaves cleanly.
+    if (code === 0) expect(worker.output()).toMatch(/SIGTERM: finishing the exports in progress/);
+    else {
+      expect(code).toBe(1);
+      expect(worker.output()).toMatch(/still busy after 1000 ms: exiting/);
+    }
     await redis!.start!(); // so the API's own shutdown is the ordinary one
   }, 120_000);
 });
