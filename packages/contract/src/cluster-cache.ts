@@ -168,6 +168,27 @@ export function describeClusterCache(
         expect(hits).toBe(10);
         expect((await fetch(`${cluster!.url}/healthz?require=redis`)).status).toBe(200);
       });
+
+      it("SIGTERM while Redis hangs (connected, answering nothing): every request answered, exit 0 within seconds", async () => {
+        if (!redis!.pause || !redis!.resume) return; // a user-given REDIS_URL cannot be frozen
+        expect((await get("/todo")).cache).toBe("hit");
+        redis!.pause();
+        try {
+          // each waits for Redis until its deadline, then goes to the store; the Redis commands stay unanswered
+          const written = await create("written while Redis hung");
+          const read = await get("/todo");
+          expect(`${read.status} ${read.cache}`).toBe("200 bypass");
+          expect((JSON.parse(read.body) as Page).data[0]!.id).toBe(written.id);
+          const started = performance.now();
+          const stopping = cluster!;
+          cluster = undefined;
+          // the drain gives up after 10 s and exits 1: the Redis clients must not wait that long to close
+          expect(await stopping.stop()).toBe(0);
+          expect(performance.now() - started).toBeLessThan(8_000);
+        } finally {
+          redis!.resume();
+        }
+      });
     },
   );
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { createClient } from "redis";
 
 export type RedisClient = ReturnType<typeof createClient>;
@@ -22,4 +23,21 @@ export function createRedisClient(url: string): RedisClient {
       reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 1000),
     },
   });
+}
+
+/**
+ * Closes a client at shutdown: commands already sent get `waitMs` to be answered, then the connection
+ * is dropped, so a Redis that hangs cannot hold the process past its drain.
+ */
+export async function closeRedisClient(client: RedisClient, waitMs: number): Promise<void> {
+  try {
+    if (!client.isReady) return client.destroy();
+    const closed = client.close().then(
+      () => true,
+      () => true,
+    );
+    if (!(await Promise.race([closed, sleep(waitMs, false, { ref: false })]))) client.destroy();
+  } catch {
+    // already closed
+  }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createDeadline } from "./deadline.js";
-import { createRedisClient } from "./redis-client.js";
+import { closeRedisClient, createRedisClient } from "./redis-client.js";
 import { createRedisLock } from "./redis-lock.js";
 import { shouldRefreshEarly } from "./xfetch.js";
 
@@ -522,14 +522,7 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
     async close(): Promise<void> {
       closed = true;
       clearTimeout(flushRetry);
-      for (const client of [subscriber, redis]) {
-        try {
-          if (client.isReady) await client.close();
-          else client.destroy();
-        } catch {
-          // already closed
-        }
-      }
+      await Promise.all([subscriber, redis].map((client) => closeRedisClient(client, commandTimeoutMs)));
     },
   };
 }

@@ -1,5 +1,5 @@
 import { createDeadline } from "./deadline.js";
-import { createRedisClient } from "./redis-client.js";
+import { closeRedisClient, createRedisClient } from "./redis-client.js";
 import type { Todo } from "./store.js";
 
 /**
@@ -74,14 +74,7 @@ export function createNotFoundCache({
       return todo;
     },
 
-    async close(): Promise<void> {
-      try {
-        if (redis.isReady) await redis.close();
-        else redis.destroy();
-      } catch {
-        // already closed
-      }
-    },
+    close: () => closeRedisClient(redis, commandTimeoutMs),
   };
 }
 

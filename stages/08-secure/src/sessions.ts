@@ -2,7 +2,7 @@ import { integer } from "@zero-to-one/server-kit";
 import { createHash, randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createDeadline } from "./deadline.js";
-import { createRedisClient } from "./redis-client.js";
+import { closeRedisClient, createRedisClient } from "./redis-client.js";
 import { secretUrl } from "./secrets.js";
 
 /** The settings of the session store; SESSION_REDIS_URL defaults to REDIS_URL. */
@@ -125,14 +125,7 @@ export function createSessions({
     /** Throws SessionsUnavailableError while Redis cannot be used (down, or refusing us: NOAUTH). */
     ping: async (): Promise<void> => void (await command(() => redis.ping())),
 
-    async close(): Promise<void> {
-      try {
-        if (redis.isReady) await redis.close();
-        else redis.destroy();
-      } catch {
-        // already closed
-      }
-    },
+    close: () => closeRedisClient(redis, commandTimeoutMs),
   };
 }
 

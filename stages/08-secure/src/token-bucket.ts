@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { createDeadline } from "./deadline.js";
-import { createRedisClient } from "./redis-client.js";
+import { closeRedisClient, createRedisClient } from "./redis-client.js";
 
 /**
  * Token buckets in Redis. A bucket holds at most `burst` tokens and gains `perSecond` of them every
@@ -117,14 +117,7 @@ export function createTokenBuckets({ redisUrl, commandTimeoutMs = 500, now }: To
       };
     },
 
-    async close(): Promise<void> {
-      try {
-        if (redis.isReady) await redis.close();
-        else redis.destroy();
-      } catch {
-        // already closed
-      }
-    },
+    close: () => closeRedisClient(redis, commandTimeoutMs),
   };
 }
 

@@ -1,6 +1,6 @@
 import { integer } from "@zero-to-one/server-kit";
 import { createDeadline } from "./deadline.js";
-import { createRedisClient } from "./redis-client.js";
+import { closeRedisClient, createRedisClient } from "./redis-client.js";
 import type { SentinelTarget } from "./redis-sentinel.js";
 import { secretUrl } from "./secrets.js";
 import type { Owner, TodoStore } from "./store.js";
@@ -121,8 +121,7 @@ export function routeReads<S extends TodoStore>({
     remove: write(primary.remove),
     close: async () => {
       await Promise.allSettled([primary.close(), replica.close()]);
-      if (redis.isReady) await redis.close().catch(() => {});
-      else redis.destroy();
+      await closeRedisClient(redis, commandTimeoutMs);
     },
   };
 }

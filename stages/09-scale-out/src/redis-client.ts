@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { createClient, createSentinel } from "redis";
 import type { SentinelTarget } from "./redis-sentinel.js";
 
@@ -39,4 +40,21 @@ export function createRedisClient(url: string, sentinel?: SentinelTarget): Redis
     // a lost primary is reported like a lost connection, so the caches bypass Redis meanwhile
     passthroughClientErrorEvents: true,
   }) as unknown as RedisClient;
+}
+
+/**
+ * Closes a client at shutdown: commands already sent get `waitMs` to be answered, then the connection
+ * is dropped, so a Redis that hangs cannot hold the process past its drain.
+ */
+export async function closeRedisClient(client: RedisClient, waitMs: number): Promise<void> {
+  try {
+    if (!client.isReady) return client.destroy();
+    const closed = client.close().then(
+      () => true,
+      () => true,
+    );
+    if (!(await Promise.race([closed, sleep(waitMs, false, { ref: false })]))) client.destroy();
+  } catch {
+    // already closed
+  }
 }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { createDeadline } from "./deadline.js";
-import { createRedisClient } from "./redis-client.js";
+import { closeRedisClient, createRedisClient } from "./redis-client.js";
 import type { SentinelTarget } from "./redis-sentinel.js";
 
 /**
@@ -120,14 +120,7 @@ export function createTokenBuckets({ redisUrl, sentinel, commandTimeoutMs = 500,
       };
     },
 
-    async close(): Promise<void> {
-      try {
-        if (redis.isReady) await redis.close();
-        else redis.destroy();
-      } catch {
-        // already closed
-      }
-    },
+    close: () => closeRedisClient(redis, commandTimeoutMs),
   };
 }
 
