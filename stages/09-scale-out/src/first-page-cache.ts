@@ -591,10 +591,11 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
      * Call after every write of the user's todos, before answering it, so the writer never reads
      * its own write back stale. Writes that come while a round runs share the next one: a round
      * covers every write that finished before it began, so concurrent writes cost one round, not one each.
+     * L1 stays until the round's message drops it, here as in every other worker: the write is answered
+     * only after this worker's receipt too, and dropping it sooner would only send racing reads to Redis.
      */
     invalidate(owner: string): Promise<void> {
       const page = pageOf(owner);
-      forgetL1(page);
       page.queued ??= (page.running ?? Promise.resolve()).then(() => {
         page.queued = undefined;
         page.running = invalidateAndWait(page).finally(() => (page.running = undefined));
