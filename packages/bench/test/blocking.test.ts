@@ -65,9 +65,15 @@ describe(`npm run bench:blocking (3 s halves, 1 round, slow calls of ${WAIT_MS} 
     // every slow call of either kind takes the wait itself…
     expect(row(1, "sync").slowCallMs).toBeGreaterThan(0.5 * WAIT_MS);
     expect(row(1, "async").slowCallMs).toBeGreaterThanOrEqual(WAIT_MS - 1);
-    // …but only the one that holds the event loop makes /index wait with it
-    expect(row(1, "sync").addedP99Ms).toBeGreaterThan(0.5 * WAIT_MS);
-    expect(row(1, "async").addedP99Ms).toBeLessThan(0.5 * WAIT_MS);
+    // …but only the one that holds the event loop makes /index wait with it. The awaited one is held
+    // against the one that blocks, not against a fixed bound: on a machine busy with other work the
+    // p99 of any request can grow by a wait's worth, while the typical request (p50) still shows it
+    const sync = row(1, "sync");
+    const awaited = row(1, "async");
+    expect(sync.addedP99Ms).toBeGreaterThan(0.5 * WAIT_MS);
+    expect(sync.addedP50Ms).toBeGreaterThan(0.1 * WAIT_MS);
+    expect(awaited.addedP50Ms).toBeLessThan(0.25 * sync.addedP50Ms!);
+    expect(awaited.addedP99Ms).toBeLessThan(sync.addedP99Ms!);
   });
 
   it("prints the table with the latency each condition adds", () => {
