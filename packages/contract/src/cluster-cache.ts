@@ -1,4 +1,4 @@
-import { form, type Cluster, type RedisOrReason } from "@zero-to-one/test-kit";
+import { form, requestOnce, type Cluster, type RedisOrReason } from "@zero-to-one/test-kit";
 import { spawnSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { overHttp } from "./client.js";
@@ -69,11 +69,18 @@ export function describeClusterCache(
         });
         return { status: res.status, cache: res.headers.get("x-cache"), body: await res.text() };
       };
+      /**
+       * A POST on a connection of its own, so it never goes out on a kept-alive one the server is
+       * closing as idle (what `get` sends once more), and is never sent twice.
+       */
       const create = async (content: string) => {
         const post = form(content);
-        const res = await fetch(`${cluster!.url}/todo`, { ...post, headers: { ...post.headers, ...auth } });
-        expect(res.status).toBe(201);
-        return (await res.json()) as Todo;
+        const res = await requestOnce(`${cluster!.url}/todo`, {
+          ...post,
+          headers: { ...post.headers, ...auth },
+        });
+        expect(res.status, res.body).toBe(201);
+        return JSON.parse(res.body) as Todo;
       };
       /** `npm run seed` beside the running cluster: a writer behind the API's back. */
       const seed = (args: string[], env: Record<string, string> = {}) => {
