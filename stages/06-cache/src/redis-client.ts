@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { createClient } from "redis";
+import { createDeadline } from "./deadline.js";
 
 export type RedisClient = ReturnType<typeof createClient>;
 
@@ -32,11 +32,7 @@ export function createRedisClient(url: string): RedisClient {
 export async function closeRedisClient(client: RedisClient, waitMs: number): Promise<void> {
   try {
     if (!client.isReady) return client.destroy();
-    const closed = client.close().then(
-      () => true,
-      () => true,
-    );
-    if (!(await Promise.race([closed, sleep(waitMs, false, { ref: false })]))) client.destroy();
+    await createDeadline(waitMs)(client.close()).catch(() => client.destroy());
   } catch {
     // already closed
   }

@@ -1,6 +1,6 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { createClient, createSentinel } from "redis";
 import type { SentinelTarget } from "./redis-sentinel.js";
+import { createDeadline } from "./deadline.js";
 
 export type RedisClient = ReturnType<typeof createClient>;
 
@@ -48,11 +48,7 @@ export function createRedisClient(url: string, sentinel?: SentinelTarget): Redis
 export async function closeRedisClient(client: RedisClient, waitMs: number): Promise<void> {
   try {
     if (!client.isReady) return client.destroy();
-    const closed = client.close().then(
-      () => true,
-      () => true,
-    );
-    if (!(await Promise.race([closed, sleep(waitMs, false, { ref: false })]))) client.destroy();
+    await createDeadline(waitMs)(client.close()).catch(() => client.destroy());
   } catch {
     // already closed
   }
