@@ -1,11 +1,24 @@
 import Database from "better-sqlite3";
-import { mkdtempSync, rmSync } from "node:fs";
+import { exitCode } from "@zero-to-one/test-kit";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { inProcess } from "./client.js";
 import { expectError } from "./todo-shape.js";
 import type { TodoStoreLike } from "./todo-store.js";
+
+const betterSqlite3 = createRequire(import.meta.url).resolve("better-sqlite3");
+/** Another process that opens DB, writes its first transaction and holds it HOLD_MS before committing. */
+const holdWriteLock = `
+  const db = new (require(process.env.BETTER_SQLITE3))(process.env.DB);
+  db.exec("BEGIN IMMEDIATE; CREATE TABLE IF NOT EXISTS first (a)");
+  process.stdout.write("holding\\n");
+  setTimeout(() => db.exec("COMMIT"), Number(process.env.HOLD_MS));
+`;
 
 /** The SQLite store of stages 03+, with what `npm run seed` needs. */
 export interface SqliteStoreLike extends TodoStoreLike {
@@ -35,6 +48,8 @@ export type SqliteFileOptions<Store extends SqliteStoreLike> = (
   health?: "ok" | "degraded";
   /** Runs after the suite, e.g. closing the apps' cache connections. */
   closeApps?: () => Promise<void>;
+  /** 05+: one process per core opens the same file, a new one included. */
+  sharedByProcesses?: boolean;
 };
 
 /**
@@ -95,6 +110,29 @@ export function describeSqliteFile<Store extends SqliteStoreLike>(
         db.close();
         expect(plan.join("\n")).toMatch(/SEARCH todos USING INDEX todos_newest_first \(/);
         expect(plan.join("\n")).not.toMatch(/TEMP B-TREE/);
+      });
+    }
+
+    if (options.sharedByProcesses) {
+      it("opens a new file while another process is writing its first transaction, in WAL mode", async () => {
+        // Two workers starting at once: one is creating the tables when the other asks for WAL,
+        // which SQLite refuses at once instead of waiting out busy_timeout.
+        const path = join(dir, "shared", "todo.db");
+        mkdirSync(dirname(path));
+        const other = spawn(process.execPath, ["-e", holdWriteLock], {
+          env: { ...process.env, BETTER_SQLITE3: betterSqlite3, DB: path, HOLD_MS: "300" },
+          stdio: ["ignore", "pipe", "inherit"],
+        });
+        await once(other.stdout, "data"); // it holds the lock
+        const started = performance.now();
+        const store = open(path);
+        expect(performance.now() - started).toBeGreaterThan(200); // it waited for the other's commit
+        await store.add("after the wait");
+        await store.close();
+        expect(await exitCode(other, 5_000)).toBe(0);
+        const db = new Database(path, { readonly: true });
+        expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+        db.close();
       });
     }
 

@@ -9,5 +9,6 @@ describeSqliteFile("05-cluster", {
   queryPlans: { sqlitePlans, byCursor: sqliteQueries.byCursor },
   open: createSqliteStore,
   seededTodos,
+  sharedByProcesses: true,
   app: (store) => createApp({ store }),
 });

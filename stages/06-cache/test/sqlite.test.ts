@@ -11,6 +11,7 @@ describeSqliteFile(redisUrl ? "06-cache" : "06-cache (no Redis: cache bypassed)"
   queryPlans: { sqlitePlans, byCursor: sqliteQueries.byCursor },
   open: createSqliteStore,
   seededTodos,
+  sharedByProcesses: true,
   app: (store) => cachedApp(store, redisUrl),
   health: redisUrl ? "ok" : "degraded",
   closeApps: closeCachedApps,

@@ -27,6 +27,25 @@ const toTodo = ([id, content, created_at, is_finished, finished_at]: Row): Todo 
 });
 
 /**
+ * Every worker opens the same file, and on a new file they race to switch it to WAL. SQLite answers
+ * the loser SQLITE_BUSY at once, without waiting out busy_timeout (the switch starts inside a read,
+ * where waiting could deadlock), so the loser tries again, a few milliseconds at a time.
+ */
+function switchToWal(db: Database.Database, busyTimeoutMs: number) {
+  const giveUpAt = Date.now() + busyTimeoutMs;
+  for (;;) {
+    try {
+      db.pragma("journal_mode = WAL");
+      return;
+    } catch (error) {
+      const busy = error instanceof Database.SqliteError && error.code === "SQLITE_BUSY";
+      if (!busy || Date.now() > giveUpAt) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10); // sleeps 10 ms: start-up is synchronous
+    }
+  }
+}
+
+/**
  * The embedded default: one file under `.data/`, no server to install. `:memory:` gives a
  * throwaway database (tests).
  */
@@ -35,7 +54,7 @@ export function createSqliteStore(path: string, { busyTimeoutMs = 5_000 } = {}):
   const db = new Database(path);
   // WAL lets readers and one writer work at the same time; busy_timeout makes a writer wait
   // for another process's lock (stage 05 runs several) instead of failing at once.
-  db.pragma("journal_mode = WAL");
+  switchToWal(db, busyTimeoutMs);
   db.pragma("synchronous = NORMAL");
   db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   db.exec(`

@@ -14,6 +14,7 @@ await withRedis("08-secure: the SQLite store on a file", () =>
     level: 3,
     open: (path, options) => ownedBy(createSqliteStore(path, options), owner),
     seededTodos,
+    sharedByProcesses: true,
     app: (view) => cachedApp(view, redisUrl),
     closeApps: closeCachedApps,
   }),
