@@ -67,11 +67,18 @@ export function createExportQueue({ redisUrl, attempts, backoffMs }: QueueOption
     submit: (key: string): Promise<ExportJob> =>
       queue.add("export", {}, { jobId: exportJobId(key) }).catch(unavailable),
 
-    find: async (id: string): Promise<ExportJob | undefined> =>
-      isExportJobId(id) ? ((await queue.getJob(id).catch(unavailable)) as ExportJob | undefined) : undefined,
-
-    /** waiting, active, delayed, completed or failed */
-    stateOf: (job: ExportJob) => job.getState().catch(unavailable),
+    /**
+     * The job and its state (waiting, active, delayed, completed or failed), the state read first:
+     * a job only moves on, so the job read after it is at least as far along. Read the other way
+     * round, a job that failed for good between the two reads showed "failed" with the attempts made
+     * before the last one, and one that completed showed "completed" without its result.
+     */
+    find: async (id: string) => {
+      if (!isExportJobId(id)) return undefined;
+      const state = await queue.getJobState(id).catch(unavailable);
+      const job = (await queue.getJob(id).catch(unavailable)) as ExportJob | undefined;
+      return job && { job, state };
+    },
 
     close: async () => {
       await queue.close();

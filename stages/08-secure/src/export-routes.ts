@@ -54,15 +54,15 @@ export function exportRoutes({ store, queue, files, pageSize }: ExportDeps) {
   });
 
   routes.get("/jobs/:id", async (c) => {
-    const job = await queue.find(c.get("user").id, c.req.param("id"));
-    if (!job) return unknownJob(c);
-    return c.json(describeJob(job, await queue.stateOf(job)));
+    const found = await queue.find(c.get("user").id, c.req.param("id"));
+    if (!found) return unknownJob(c);
+    return c.json(describeJob(found.job, found.state));
   });
 
   routes.get("/jobs/:id/result", async (c) => {
-    const job = await queue.find(c.get("user").id, c.req.param("id"));
-    if (!job) return unknownJob(c);
-    const state = await queue.stateOf(job);
+    const found = await queue.find(c.get("user").id, c.req.param("id"));
+    if (!found) return unknownJob(c);
+    const { job, state } = found;
     if (state === "failed") {
       return jsonError(c, 409, `the export failed (${job.failedReason}); submit a new one`);
     }

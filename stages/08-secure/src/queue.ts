@@ -77,15 +77,19 @@ export function createExportQueue({ redisUrl, attempts, backoffMs }: QueueOption
     submit: (owner: Owner, key: string): Promise<ExportJob> =>
       queue.add("export", { owner }, { jobId: exportJobId(owner, key) }).catch(unavailable),
 
-    /** The job, if it is the owner's: another user's job is as absent as one that never existed. */
-    find: async (owner: Owner, id: string): Promise<ExportJob | undefined> => {
+    /**
+     * The job and its state (waiting, active, delayed, completed or failed), the state read first:
+     * a job only moves on, so the job read after it is at least as far along. Read the other way
+     * round, a job that failed for good between the two reads showed "failed" with the attempts made
+     * before the last one, and one that completed showed "completed" without its result.
+     * Another user's job is as absent as one that never existed.
+     */
+    find: async (owner: Owner, id: string) => {
       if (!EXPORT_JOB_ID.test(id)) return undefined;
+      const state = await queue.getJobState(id).catch(unavailable);
       const job = (await queue.getJob(id).catch(unavailable)) as ExportJob | undefined;
-      return job?.data.owner === owner ? job : undefined;
+      return job?.data.owner === owner ? { job, state } : undefined;
     },
-
-    /** waiting, active, delayed, completed or failed */
-    stateOf: (job: ExportJob) => job.getState().catch(unavailable),
 
     close: async () => {
       await queue.close();
