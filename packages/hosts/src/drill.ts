@@ -99,7 +99,8 @@ export async function runDrill(drill: Drill, say: (line: string) => void): Promi
   const startedAt = Date.now();
   const state = readState();
   if (!state || state.phase !== "up") throw new Error("the topology is not up");
-  // each drill starts from a whole topology: the lb reaches every API host again
+  // each drill starts from a whole topology: the lb reaches every API host again, and each of them
+  // reaches Redis again (after kill-redis-primary, a host's clients may still be finding the new primary)
   const apis = hostsFor(state.apiHosts)
     .filter((h) => h.role === "api")
     .map((h) => h.name);

@@ -33,11 +33,13 @@ export function servedRequests(): Served[] {
 }
 
 /**
- * Asks the load balancer for /healthz until each of `apis` has answered one with 200: the lb
- * reaches every API host, and every one is healthy. Throws naming the hosts not reached yet.
+ * Asks the load balancer for /healthz?require=redis until each of `apis` has answered one with 200:
+ * the lb reaches every API host, and every one is whole, its cache and its sessions on Redis included
+ * (a plain /healthz answers 200 "degraded" while they are away, when no one can sign in). Throws
+ * naming the hosts not reached yet.
  */
 export async function healthzThroughEvery(apis: readonly string[]): Promise<void> {
-  const answer = await ask(`${PUBLIC_URL}/healthz`);
+  const answer = await ask(`${PUBLIC_URL}/healthz?require=redis`);
   if (answer.status !== 200) throw new Error(`/healthz through the lb answered ${answer.status}`);
   const reached = new Set(
     servedRequests()

@@ -65,7 +65,7 @@ export async function upProblem(options: UpOptions = {}): Promise<string | undef
 
 /**
  * Makes every host and starts everything in it, and resolves once every part is ready: the load
- * balancer answers /healthz through every API host, the sentinels agree on one primary and two
+ * balancer answers /healthz?require=redis through every API host, the sentinels agree on one primary and two
  * replicas, both FerretDBs answer. Throws Refused (nothing made) or the failure of the first part
  * that did not become ready; the caller tears down what was made (`down`).
  */
@@ -106,7 +106,7 @@ export async function up(options: UpOptions = {}): Promise<State> {
   writeLbConfig(stageDir(plan.stage), apis, { raiseLimits: plan.raiseLimits });
   await startHost("lb", started);
   await waitUntil(() => healthzThroughEvery(apis.map((h) => h.name)), {
-    part: "lb (/healthz through every API host)",
+    part: "lb (/healthz?require=redis through every API host)",
     timeoutMs: 30_000,
     log: paths.log("lb", "nginx"),
     signal,
