@@ -8,6 +8,8 @@ import { describe, expect, it } from "vitest";
 
 /** The stage's real primary over a stand-in worker that crashes while a CRASH_FILE exists. */
 const crashingCluster = fileURLToPath(new URL("../src/fixtures/crashing-cluster.mjs", import.meta.url));
+/** The same primary over stand-in workers whose IPC channel outlives them after SIGTERM. */
+const lingeringCluster = fileURLToPath(new URL("../src/fixtures/lingering-cluster.mjs", import.meta.url));
 
 const run = (cwd: string, entry: string, env: Record<string, string | undefined>) => {
   const child = spawn(process.execPath, [entry], {
@@ -59,6 +61,25 @@ export function describeClusterStartUp({ stageDir, env: stageEnv = {} }: Cluster
         });
         expect(await exitCode(child, 15_000)).toBe(1);
         expect(output().trim().split("\n")).toEqual([expect.stringMatching(message)]);
+      }
+    });
+
+    it("exits 0 once its last worker has exited, though a worker's IPC channel closes after it", async () => {
+      const { child, output } = run(stageDir, lingeringCluster, {
+        ...stageEnv,
+        PORT: String(await freePort()),
+        LINGER_MS: "8000",
+      });
+      try {
+        await waitFor(() => output().includes("ready"), { what: "ready", output });
+        const stoppedAt = Date.now();
+        child.kill("SIGTERM");
+        // not after the channels close, 8 s on, nor when the drain gives up
+        expect(await exitCode(child, 15_000)).toBe(0);
+        expect(Date.now() - stoppedAt).toBeLessThan(4_000);
+        expect(output()).toMatch(/all workers stopped; exiting/);
+      } finally {
+        child.kill("SIGKILL");
       }
     });
 

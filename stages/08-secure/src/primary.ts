@@ -41,7 +41,10 @@ export function runPrimary({
   let stoppedCleanly = true;
 
   const name = (worker: Worker) => `worker ${worker.id} (pid ${worker.process.pid})`;
-  const alive = () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+  // cluster.workers keeps a worker that has exited until its IPC channel closes too, which on a busy
+  // machine can come after its "exit" event: the last one to exit would never let the primary finish
+  const alive = () =>
+    Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead());
 
   // a worker stopped before it listened had no requests to drain: its SIGTERM death is no error
   const listened = new WeakSet<Worker>();
