@@ -20,6 +20,8 @@ export interface TestSentinel {
   primaryPort: () => Promise<number>;
   /** SIGKILLs the server that is the primary now; returns its port. */
   killPrimary: () => Promise<number>;
+  /** SIGKILLs the first of the three Sentinels (the one clients ask first); returns its port. */
+  killSentinel: () => Promise<number>;
   /** Resolves with the new primary's port once the Sentinels name another one than `oldPort`. */
   failedOver: (oldPort: number, timeoutMs?: number) => Promise<number>;
   stop: () => Promise<void>;
@@ -47,6 +49,7 @@ export async function startTestSentinel(): Promise<SentinelOrReason> {
   const dir = mkdtempSync(join(tmpdir(), "zto-sentinel-"));
   const password = randomBytes(24).toString("hex");
   const servers = new Map<number, ChildProcess>();
+  const sentinelProcesses = new Map<number, ChildProcess>();
   const children: ChildProcess[] = [];
   const stop = async () => {
     for (const child of children) {
@@ -91,7 +94,9 @@ export async function startTestSentinel(): Promise<SentinelOrReason> {
         ].join("\n"),
         { mode: 0o600 },
       );
-      children.push(await startProcess("redis-sentinel", [config]));
+      const child = await startProcess("redis-sentinel", [config]);
+      sentinelProcesses.set(port, child);
+      children.push(child);
     }
     // a failover needs the Sentinels to know each other and the replica: they learn it from the
     // primary within a few seconds
@@ -122,6 +127,14 @@ export async function startTestSentinel(): Promise<SentinelOrReason> {
         killPrimary: async () => {
           const port = await primaryPort();
           const child = servers.get(port)!;
+          const gone = once(child, "exit");
+          child.kill("SIGKILL");
+          await gone;
+          return port;
+        },
+        killSentinel: async () => {
+          const port = sentinelPorts[0]!;
+          const child = sentinelProcesses.get(port)!;
           const gone = once(child, "exit");
           child.kill("SIGKILL");
           await gone;

@@ -406,7 +406,13 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
     }
   }
 
-  redis.on("error", wentDown);
+  redis.on("error", (error: unknown) => {
+    wentDown(error instanceof Error ? error : new Error(String(error)));
+    // Through Sentinel, errors also come from the connections around the primary (a Sentinel that
+    // went away, a replica), while the client stays ready and will not say "ready" again: ask
+    // Redis ourselves until it answers, as after a failed command.
+    scheduleRecovery();
+  });
   redis.on("reconnecting", () => wentDown());
   redis.on("ready", () => void recover());
   subscriber.on("error", forgetEveryL1);

@@ -1,5 +1,11 @@
 import { overHttp, signUpAndIn } from "@zero-to-one/contract";
-import { startServer, startTestSentinel, type ServerProcess, type TestSentinel } from "@zero-to-one/test-kit";
+import {
+  requestOnce,
+  startServer,
+  startTestSentinel,
+  type ServerProcess,
+  type TestSentinel,
+} from "@zero-to-one/test-kit";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -112,4 +118,21 @@ describe.skipIf(started.skipped)("09-scale-out: Redis through Sentinel, primary 
     });
     expect(after.progress.rows).toBe(acknowledged.length);
   }, 90_000);
+
+  it("keeps the cache in use when one of the three Sentinels goes away", async () => {
+    /** Whether both workers have the cache and the sessions on Redis (fresh connections alternate). */
+    const whole = async () => {
+      for (let i = 0; i < 4; i++) {
+        const res = await requestOnce(`${api.url}/healthz?require=redis`);
+        if (res.status !== 200) return undefined;
+      }
+      return true;
+    };
+    await waitFor("the cache in use before", whole);
+    await sentinel.killSentinel();
+    // the client's connection to that Sentinel fails, and the other two still name the primary
+    await waitFor("the cache in use again", whole, 15_000);
+    await new Promise((resolve) => setTimeout(resolve, 3_000)); // and it stays in use
+    expect(await whole()).toBe(true);
+  }, 60_000);
 });
