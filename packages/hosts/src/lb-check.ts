@@ -40,7 +40,12 @@ export function servedRequests(): Served[] {
  */
 export async function healthzThroughEvery(apis: readonly string[]): Promise<void> {
   const answer = await ask(`${PUBLIC_URL}/healthz?require=redis`);
-  if (answer.status !== 200) throw new Error(`/healthz through the lb answered ${answer.status}`);
+  if (answer.status !== 200) {
+    // the checks say which part is away (the cache's Redis, the sessions', the database)
+    throw new Error(
+      `/healthz?require=redis through the lb answered ${answer.status}: ${answer.body.slice(0, 400)}`,
+    );
+  }
   const reached = new Set(
     servedRequests()
       .filter((r) => r.path === "/healthz" && r.status === 200)
