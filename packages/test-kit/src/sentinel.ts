@@ -49,14 +49,11 @@ export async function startTestSentinel(): Promise<SentinelOrReason> {
   const dir = mkdtempSync(join(tmpdir(), "zto-sentinel-"));
   const password = randomBytes(24).toString("hex");
   const servers = new Map<number, ChildProcess>();
-  const sentinelProcesses = new Map<number, ChildProcess>();
+  const sentinelProcesses: ChildProcess[] = [];
   const children: ChildProcess[] = [];
   const stop = async () => {
     for (const child of children) {
-      if (child.exitCode !== null || child.signalCode !== null) continue;
-      const gone = once(child, "exit");
-      child.kill("SIGKILL");
-      await gone;
+      if (child.exitCode === null && child.signalCode === null) await killAndWait(child);
     }
     rmSync(dir, { recursive: true, force: true });
   };
@@ -95,7 +92,7 @@ export async function startTestSentinel(): Promise<SentinelOrReason> {
         { mode: 0o600 },
       );
       const child = await startProcess("redis-sentinel", [config]);
-      sentinelProcesses.set(port, child);
+      sentinelProcesses.push(child);
       children.push(child);
     }
     // a failover needs the Sentinels to know each other and the replica: they learn it from the
@@ -126,19 +123,12 @@ export async function startTestSentinel(): Promise<SentinelOrReason> {
         primaryPort,
         killPrimary: async () => {
           const port = await primaryPort();
-          const child = servers.get(port)!;
-          const gone = once(child, "exit");
-          child.kill("SIGKILL");
-          await gone;
+          await killAndWait(servers.get(port)!);
           return port;
         },
         killSentinel: async () => {
-          const port = sentinelPorts[0]!;
-          const child = sentinelProcesses.get(port)!;
-          const gone = once(child, "exit");
-          child.kill("SIGKILL");
-          await gone;
-          return port;
+          await killAndWait(sentinelProcesses[0]!);
+          return sentinelPorts[0]!;
         },
         failedOver: async (oldPort, timeoutMs = 30_000) => {
           let now = oldPort;
@@ -156,6 +146,12 @@ export async function startTestSentinel(): Promise<SentinelOrReason> {
     await stop();
     throw error;
   }
+}
+
+async function killAndWait(child: ChildProcess) {
+  const gone = once(child, "exit");
+  child.kill("SIGKILL");
+  await gone;
 }
 
 async function startProcess(program: string, args: string[]): Promise<ChildProcess> {
