@@ -2,6 +2,7 @@ import { integer, text } from "@zero-to-one/server-kit";
 import { createNodeRedisClient, Queue, type Job } from "bullmq";
 import { fileURLToPath } from "node:url";
 import { createClient } from "redis";
+import { createDeadline } from "./deadline.js";
 import type { Owner } from "./store.js";
 
 /**
@@ -19,6 +20,8 @@ export const exportSettings = {
 
 /** How long a finished export (its job and its file) is kept before it is removed. */
 export const RESULT_TTL_MS = 60 * 60 * 1000;
+/** How long closing waits for commands already sent before it drops the connection. */
+const CLOSE_WAIT_MS = 500;
 
 export interface ExportResult {
   /** The file's path inside EXPORT_DIR: `<owner>/<job id>.csv`. */
@@ -91,9 +94,10 @@ export function createExportQueue({ redisUrl, attempts, backoffMs }: QueueOption
       return job?.data.owner === owner ? { job, state } : undefined;
     },
 
+    /** Bounded like the caches' clients: a Redis that hangs cannot hold the process past its drain. */
     close: async () => {
-      await queue.close();
-      if (client.isOpen) await client.close();
+      await createDeadline(CLOSE_WAIT_MS)(queue.close()).catch(() => {});
+      if (client.isOpen) await createDeadline(CLOSE_WAIT_MS)(client.close()).catch(() => client.destroy());
     },
   };
 }

@@ -3,6 +3,7 @@ import { createNodeRedisClient, Queue, type Job } from "bullmq";
 import { Redis } from "ioredis";
 import { fileURLToPath } from "node:url";
 import { createClient } from "redis";
+import { createDeadline } from "./deadline.js";
 import type { SentinelTarget } from "./redis-sentinel.js";
 import type { Owner } from "./store.js";
 
@@ -21,6 +22,8 @@ export const exportSettings = {
 
 /** How long a finished export (its job and its file) is kept before it is removed. */
 export const RESULT_TTL_MS = 60 * 60 * 1000;
+/** How long closing waits for commands already sent before it drops the connection. */
+const CLOSE_WAIT_MS = 500;
 
 export interface ExportResult {
   /** The file's path inside EXPORT_DIR: `<owner>/<job id>.csv`. */
@@ -104,10 +107,12 @@ export function createExportQueue({ redisUrl, sentinel, attempts, backoffMs }: Q
       return job?.data.owner === owner ? { job, state } : undefined;
     },
 
+    /** Bounded like the caches' clients: a Redis that hangs cannot hold the process past its drain. */
     close: async () => {
-      await queue.close();
+      await createDeadline(CLOSE_WAIT_MS)(queue.close()).catch(() => {});
       if (client instanceof Redis) client.disconnect();
-      else if (client.isOpen) await client.close();
+      else if (client.isOpen)
+        await createDeadline(CLOSE_WAIT_MS)(client.close()).catch(() => client.destroy());
     },
   };
 }
