@@ -41,7 +41,7 @@ export interface FirstPageCacheOptions {
   lockMs?: number;
   /** The longest a request waits for one Redis command before it serves from the store. */
   commandTimeoutMs?: number;
-  /** The longest a write waits for every worker to confirm it dropped its L1. */
+  /** The longest a write waits for every worker that holds a copy to confirm it dropped it. */
   ackTimeoutMs?: number;
   /** What a write does to the page in Redis: drop it ("invalidate"), or replace it with a fresh one ("refresh"). */
   onWrite?: "invalidate" | "refresh";
@@ -61,14 +61,34 @@ interface Entry {
 }
 
 /**
- * Every write ends here: drop the page, move the generation on, tell every worker to drop its L1.
- * The message carries the new generation and names the round (`<worker>:<n>`), so each worker
- * knows where to send its receipt. Returns the generation and how many subscribers heard it.
+ * A read that may keep the page in its worker's memory registers the worker as a holder until
+ * Redis' clock plus `l1MaxAgeMs` (ARGV[2]), in the same step as it reads the page and the
+ * generation: a write's round sees every worker that can serve a copy older than the write.
  */
-const INVALIDATE = `
+const HOLD_AND_READ = `
+local clock = redis.call('TIME')
+redis.call('ZADD', KEYS[3], clock[1] * 1000 + math.floor(clock[2] / 1000) + ARGV[2], ARGV[1])
+if redis.call('PTTL', KEYS[3]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[3], ARGV[2]) end
+return {redis.call('GET', KEYS[2]) or '0', redis.call('HMGET', KEYS[1], 'body', 'fresh_until', 'delta')}`;
+
+/** The workers whose registration has not run out on Redis' clock, joined by commas ("-": none). */
+const LIVE_HOLDERS = `
+local clock = redis.call('TIME')
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', clock[1] * 1000 + math.floor(clock[2] / 1000))
+local holders = redis.call('ZRANGE', KEYS[3], 0, -1)
+local named = #holders > 0 and table.concat(holders, ',') or '-'`;
+
+/**
+ * Every write ends here: drop the page, move the generation on, tell every worker to drop its L1.
+ * The message carries the new generation, names the round (`<worker>:<n>`) and the holders: only
+ * they send a receipt, to the worker the round names. Returns the generation and how many holders
+ * the writer waits for.
+ */
+const INVALIDATE = `${LIVE_HOLDERS}
 local generation = redis.call('INCR', KEYS[2])
 redis.call('DEL', KEYS[1])
-return {generation, redis.call('PUBLISH', ARGV[1], generation .. ' ' .. ARGV[2])}`;
+redis.call('PUBLISH', ARGV[1], generation .. ' ' .. ARGV[2] .. ' ' .. named)
+return {generation, #holders}`;
 
 /**
  * A write's round that also brings the page up to date: it stores the page the writer read from
@@ -76,10 +96,10 @@ return {generation, redis.call('PUBLISH', ARGV[1], generation .. ' ' .. ARGV[2])
  * its L1 instead of fetching it again. Only if no other round moved the generation on since that
  * read; otherwise it just drops the page, like INVALIDATE.
  */
-const REFRESH = `
+const REFRESH = `${LIVE_HOLDERS}
 local current = redis.call('GET', KEYS[2]) or '0'
 local generation = redis.call('INCR', KEYS[2])
-local message = generation .. ' ' .. ARGV[2]
+local message = generation .. ' ' .. ARGV[2] .. ' ' .. named
 if current == ARGV[3] then
   redis.call('HSET', KEYS[1], 'body', ARGV[4], 'fresh_until', ARGV[5], 'delta', ARGV[6])
   redis.call('PEXPIRE', KEYS[1], ARGV[7])
@@ -87,7 +107,8 @@ if current == ARGV[3] then
 else
   redis.call('DEL', KEYS[1])
 end
-return {generation, redis.call('PUBLISH', ARGV[1], message)}`;
+redis.call('PUBLISH', ARGV[1], message)
+return {generation, #holders}`;
 
 /**
  * Stores a rebuilt page only if no write happened since the rebuild began (the generation it read
@@ -141,6 +162,7 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
     generation: `${namespace}:generation`,
     lock: `${namespace}:rebuild-lock`,
     channel: `${namespace}:invalidated`,
+    holders: `${namespace}:holders`,
     receipts: (worker: string) => `${namespace}:receipts:${worker}`,
   };
   const redis = createRedisClient(redisUrl);
@@ -156,11 +178,13 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
     bypasses: 0,
     storeReads: 0,
     refreshes: 0,
-    /** writes answered before every worker confirmed (a worker stuck, or cut off from Redis) */
+    /** writes answered before every holder confirmed (a worker stuck, or cut off from Redis) */
     unconfirmedInvalidations: 0,
   };
 
   let l1: (Entry & { until: number }) | undefined;
+  /** Until when (monotonic clock) this worker is surely registered as a holder: L1 is used only before it. */
+  let heldUntil = 0;
   /** Moves on with every invalidation this worker hears of; work begun in an older epoch is not trusted. */
   let epoch = 0;
   /** True once the cache was flushed after the last (re)connection: pages from before may be stale. */
@@ -169,8 +193,9 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
   let closed = false;
   let reportedDown = false;
   let flushRetry: NodeJS.Timeout | undefined;
-  let building: { epoch: number; served: Promise<Served> } | undefined;
+  let building: { epoch: number; generation: string; served: Promise<Served> } | undefined;
   let refreshing = false;
+  let reading: { epoch: number; read: ReturnType<typeof holdAndReadL2> } | undefined;
   /** Invalidation rounds: the one running, and the next one, which every write that comes meanwhile joins. */
   let running: Promise<void> | undefined;
   let queued: Promise<void> | undefined;
@@ -181,7 +206,7 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
     generationSeen = Math.max(generationSeen, generation);
     return receivers;
   };
-  /** Receipts counted per round this worker started, until it has them all or gives up. */
+  /** Receipts counted per round this worker started, until it has every holder's or gives up. */
   const receipts = new Map<string, { count: number; expected: number; heard?: () => void }>();
 
   const forgetL1 = () => {
@@ -213,7 +238,10 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
     clearTimeout(flushRetry);
     try {
       const reply = await bounded(
-        redis.eval(INVALIDATE, { keys: [keys.page, keys.generation], arguments: [keys.channel, round] }),
+        redis.eval(INVALIDATE, {
+          keys: [keys.page, keys.generation, keys.holders],
+          arguments: [keys.channel, round],
+        }),
       );
       if (reportedDown) log("cache: Redis answers again; cache flushed and back in use");
       reportedDown = false;
@@ -243,7 +271,7 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
     try {
       const reply = await bounded(
         redis.eval(REFRESH, {
-          keys: [keys.page, keys.generation],
+          keys: [keys.page, keys.generation, keys.holders],
           arguments: [
             keys.channel,
             round,
@@ -262,22 +290,25 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
   }
 
   /**
-   * On an invalidation message (`<generation> <round>`, and after a refresh `<fresh until> <delta>
-   * <page>`): drop L1 at once, keep the new page if it came along, then send the worker that asked
-   * its receipt.
+   * On an invalidation message (`<generation> <round> <holders>`, and after a refresh `<fresh
+   * until> <delta> <page>`): drop L1 at once, keep the new page if it came along and this worker
+   * is still a holder, then, if the round named it among the holders, send the writer its receipt.
    */
   const onInvalidated = (message: string) => {
     forgetL1();
-    const [generation = "", round = "", freshUntil, deltaMs] = message.split(" ", 4);
+    const [generation = "", round = "", holders = "", freshUntil, deltaMs] = message.split(" ", 5);
     generationSeen = Math.max(generationSeen, Number(generation));
-    if (freshUntil !== undefined && l1Usable()) {
+    if (freshUntil !== undefined && l1Usable() && elapsed() < heldUntil) {
       const at = now();
-      const body = message.slice(`${generation} ${round} ${freshUntil} ${deltaMs} `.length);
+      const body = message.slice(`${generation} ${round} ${holders} ${freshUntil} ${deltaMs} `.length);
       const entry = { body, freshUntil: Number(freshUntil), deltaMs: Number(deltaMs) };
       if (at < entry.freshUntil) l1 = { ...entry, until: Math.min(entry.freshUntil, at + l1MaxAgeMs) };
     }
     const writer = round.slice(0, round.lastIndexOf(":"));
-    if (writer) redis.publish(keys.receipts(writer), round).catch(() => {});
+    if (!writer || !holders.split(",").includes(me)) return;
+    // our own round needs no trip through Redis to count our receipt
+    if (writer === me) onReceipt(round);
+    else redis.publish(keys.receipts(writer), round).catch(() => {});
   };
 
   const onReceipt = (round: string) => {
@@ -288,10 +319,12 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
   };
 
   /**
-   * One invalidation, and the wait until every subscriber (each worker, this one included) has
-   * confirmed it dropped its L1. Redis hands the message out in the same instant it answers the
-   * writer, but it may reach a busy worker later than the writer's client sends its next request;
-   * the receipts close that gap. They come back over pub/sub, so the writer waits without polling.
+   * One invalidation, and the wait until every holder (a worker that read the page within
+   * `l1MaxAgeMs`, this one included) has confirmed it dropped its L1. Redis hands the message out
+   * in the same instant it answers the writer, but it may reach a busy worker later than the
+   * writer's client sends its next request; the receipts close that gap. They come back over
+   * pub/sub, so the writer waits without polling. A worker that holds no copy has nothing stale to
+   * serve, so nobody waits for it: with writes only, a round waits for no one.
    */
   async function invalidateAndWait() {
     const round = `${me}:${++rounds}`;
@@ -302,10 +335,10 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
     };
     receipts.set(round, waiting);
     try {
-      const receivers = onWrite === "refresh" && redisUsable() ? await refresh(round) : await flush(round);
-      if (receivers === undefined) return;
-      waiting.expected = receivers;
-      if (waiting.count >= receivers) return;
+      const holders = onWrite === "refresh" && redisUsable() ? await refresh(round) : await flush(round);
+      if (holders === undefined) return;
+      waiting.expected = holders;
+      if (waiting.count >= holders) return;
       const heard = new Promise<boolean>((resolve) => (waiting.heard = () => resolve(true)));
       const timer = sleep(ackTimeoutMs, false, { ref: false });
       if (!(await Promise.race([heard, timer]))) {
@@ -337,6 +370,34 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
     const hash = await bounded(redis.hGetAll(keys.page));
     if (hash["body"] === undefined) return undefined;
     return { body: hash["body"], freshUntil: Number(hash["fresh_until"]), deltaMs: Number(hash["delta"]) };
+  }
+
+  /**
+   * A reader's L2 read, which registers this worker as a holder first. Registered from when the
+   * command is sent: Redis runs it later, so its clock's expiry is never earlier than ours.
+   */
+  async function holdAndReadL2(): Promise<{ generation: string; entry: Entry | undefined }> {
+    const sent = elapsed();
+    const reply = await bounded(
+      redis.eval(HOLD_AND_READ, {
+        keys: [keys.page, keys.generation, keys.holders],
+        arguments: [me, String(l1MaxAgeMs)],
+      }),
+    );
+    heldUntil = Math.max(heldUntil, sent + l1MaxAgeMs);
+    const [generation, [body, freshUntil, deltaMs]] = reply as [string, (string | null)[]];
+    if (body === null || body === undefined) return { generation, entry: undefined };
+    return { generation, entry: { body, freshUntil: Number(freshUntil), deltaMs: Number(deltaMs) } };
+  }
+
+  /** Concurrent readers that miss L1 in one worker share one L2 read, unless an invalidation came in between. */
+  function readL2Once(): ReturnType<typeof holdAndReadL2> {
+    if (reading?.epoch === epoch) return reading.read;
+    const read = holdAndReadL2().finally(() => {
+      if (reading?.read === read) reading = undefined;
+    });
+    reading = { epoch, read };
+    return read;
   }
 
   async function loadFromStore(): Promise<string> {
@@ -397,15 +458,19 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
     return { body: await loadFromStore(), cache: "miss" };
   }
 
-  /** Within one worker, concurrent misses share one rebuild (unless a write came in between). */
-  function rebuildOnce(): Promise<Served> {
-    if (building?.epoch === epoch) {
+  /**
+   * Within one worker, concurrent misses share one rebuild, unless a write came in between: the
+   * rebuild must have begun at the generation this reader saw, since a writer waits only for
+   * holders and may not have waited for this worker.
+   */
+  function rebuildOnce(generation: string): Promise<Served> {
+    if (building?.epoch === epoch && building.generation === generation) {
       return building.served.then(({ body }) => ({ body, cache: "hit" }) as Served);
     }
     const served = rebuildOrWait().finally(() => {
       if (building?.served === served) building = undefined;
     });
-    building = { epoch, served };
+    building = { epoch, generation, served };
     return served;
   }
 
@@ -466,15 +531,15 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
     async read(): Promise<Served> {
       if (!redisUsable()) return bypass();
       const at = now();
-      if (l1 && at < l1.until && l1Usable()) {
+      if (l1 && at < l1.until && elapsed() < heldUntil && l1Usable()) {
         stats.l1Hits++;
         onPage.fresh(l1, at);
         return { body: l1.body, cache: "hit" };
       }
       const epochBefore = epoch;
       try {
-        const entry = await readL2();
-        if (!entry) return counted(await onPage.missing());
+        const { generation, entry } = await readL2Once();
+        if (!entry) return counted(await onPage.missing(generation));
         const at = now();
         if (at < entry.freshUntil) {
           // an invalidation heard while Redis answered means this copy may already be old
@@ -496,7 +561,8 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
      * stale. Writes that come while a round runs share the next one: a round covers every write
      * that finished before it began, so concurrent writes cost one round, not one each. L1 stays
      * until the round's message drops it, here as in every other worker: the write is answered only
-     * after this worker's receipt too, and dropping it sooner would only send racing reads to Redis.
+     * after every holder's receipt, this worker's too if it holds a copy, and dropping it sooner
+     * would only send racing reads to Redis.
      */
     invalidate(): Promise<void> {
       queued ??= (running ?? Promise.resolve()).then(() => {

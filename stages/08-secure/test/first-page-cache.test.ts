@@ -22,6 +22,7 @@ await describeFirstPageCache("08-secure", {
     };
   },
   pageKey: (namespace) => `${namespace}:${owner}:page`,
+  holdersKey: (namespace) => `${namespace}:${owner}:holders`,
   createRedisClient,
   createRedisLock,
   shouldRefreshEarly,

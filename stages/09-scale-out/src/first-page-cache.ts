@@ -47,7 +47,7 @@ export interface FirstPageCacheOptions {
   lockMs?: number;
   /** The longest a request waits for one Redis command before it serves from the store. */
   commandTimeoutMs?: number;
-  /** The longest a write waits for every worker to confirm it dropped its L1. */
+  /** The longest a write waits for every worker that holds a copy to confirm it dropped it. */
   ackTimeoutMs?: number;
   /** What a write does to the page in Redis: drop it ("invalidate"), or replace it with a fresh one ("refresh"). */
   onWrite?: "invalidate" | "refresh";
@@ -69,15 +69,34 @@ interface Entry {
 }
 
 /**
- * Every write ends here: drop the user's page, move the user's generation on, tell every worker to
- * drop its L1 of that page. The message names the user, carries the new generation and names the
- * round (`<worker>:<n>`), so each worker knows where to send its receipt. Returns the generation and
- * how many subscribers heard it.
+ * A read that may keep a user's page in its worker's memory registers the worker as a holder of
+ * that page until Redis' clock plus `l1MaxAgeMs` (ARGV[2]), in the same step as it reads the page
+ * and its generation: a write's round sees every worker that can serve a copy older than the write.
  */
-const INVALIDATE = `
+const HOLD_AND_READ = `
+local clock = redis.call('TIME')
+redis.call('ZADD', KEYS[3], clock[1] * 1000 + math.floor(clock[2] / 1000) + ARGV[2], ARGV[1])
+if redis.call('PTTL', KEYS[3]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[3], ARGV[2]) end
+return {redis.call('GET', KEYS[2]) or '0', redis.call('HMGET', KEYS[1], 'body', 'fresh_until', 'delta')}`;
+
+/** The holders of the page whose registration has not run out on Redis' clock, joined by commas ("-": none). */
+const LIVE_HOLDERS = `
+local clock = redis.call('TIME')
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', clock[1] * 1000 + math.floor(clock[2] / 1000))
+local holders = redis.call('ZRANGE', KEYS[3], 0, -1)
+local named = #holders > 0 and table.concat(holders, ',') or '-'`;
+
+/**
+ * Every write ends here: drop the user's page, move the user's generation on, tell every worker to
+ * drop its L1 of that page. The message names the user, carries the new generation, names the
+ * round (`<worker>:<n>`) and the page's holders: only they send a receipt, to the worker the round
+ * names. Returns the generation and how many holders the writer waits for.
+ */
+const INVALIDATE = `${LIVE_HOLDERS}
 local generation = redis.call('INCR', KEYS[2])
 redis.call('DEL', KEYS[1])
-return {generation, redis.call('PUBLISH', ARGV[1], ARGV[3] .. ' ' .. generation .. ' ' .. ARGV[2])}`;
+redis.call('PUBLISH', ARGV[1], ARGV[3] .. ' ' .. generation .. ' ' .. ARGV[2] .. ' ' .. named)
+return {generation, #holders}`;
 
 /**
  * A write's round that also brings the page up to date: it stores the page the writer read from
@@ -85,10 +104,10 @@ return {generation, redis.call('PUBLISH', ARGV[1], ARGV[3] .. ' ' .. generation 
  * its L1 instead of fetching it again. Only if no other round moved the generation on since that
  * read; otherwise it just drops the page, like INVALIDATE.
  */
-const REFRESH = `
+const REFRESH = `${LIVE_HOLDERS}
 local current = redis.call('GET', KEYS[2]) or '0'
 local generation = redis.call('INCR', KEYS[2])
-local message = ARGV[8] .. ' ' .. generation .. ' ' .. ARGV[2]
+local message = ARGV[8] .. ' ' .. generation .. ' ' .. ARGV[2] .. ' ' .. named
 if current == ARGV[3] then
   redis.call('HSET', KEYS[1], 'body', ARGV[4], 'fresh_until', ARGV[5], 'delta', ARGV[6])
   redis.call('PEXPIRE', KEYS[1], ARGV[7])
@@ -96,7 +115,8 @@ if current == ARGV[3] then
 else
   redis.call('DEL', KEYS[1])
 end
-return {generation, redis.call('PUBLISH', ARGV[1], message)}`;
+redis.call('PUBLISH', ARGV[1], message)
+return {generation, #holders}`;
 
 /**
  * Stores a rebuilt page only if no write happened since the rebuild began (the generation it read
@@ -119,14 +139,18 @@ class StoreFailed extends Error {
 /** One user's first page as this worker tracks it. */
 interface Page {
   owner: string;
-  keys: { page: string; generation: string };
+  keys: { page: string; generation: string; holders: string };
   lock: ReturnType<typeof createRedisLock>;
   l1?: Entry & { until: number };
+  /** Until when (monotonic clock) this worker is surely registered as a holder of the page: L1 is used only before it. */
+  heldUntil: number;
   /** Moves on with every invalidation of this page this worker hears of; work begun in an older epoch is not trusted. */
   epoch: number;
   /** The newest generation this worker knows of, from its own rounds' answers and the messages it hears. */
   generationSeen: number;
-  building?: { epoch: number; served: Promise<Served> };
+  building?: { epoch: number; generation: string; served: Promise<Served> };
+  /** The L2 read that readers who miss L1 share. */
+  reading?: { epoch: number; read: Promise<{ generation: string; entry: Entry | undefined }> };
   refreshing: boolean;
   /** Invalidation rounds: the one running, and the next one, which every write that comes meanwhile joins. */
   running?: Promise<void>;
@@ -183,7 +207,7 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
     bypasses: 0,
     storeReads: 0,
     refreshes: 0,
-    /** writes answered before every worker confirmed (a worker stuck, or cut off from Redis) */
+    /** writes answered before every holder confirmed (a worker stuck, or cut off from Redis) */
     unconfirmedInvalidations: 0,
   };
 
@@ -205,7 +229,8 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
   /** Receipts counted per round this worker started, until it has them all or gives up. */
   const receipts = new Map<string, { count: number; expected: number; heard?: () => void }>();
 
-  const idle = (page: Page) => !page.building && !page.refreshing && !page.running && !page.queued;
+  const idle = (page: Page) =>
+    !page.building && !page.reading && !page.refreshing && !page.running && !page.queued;
   /** The user's page state, made on first use; past maxOwners the least recently used idle one is dropped. */
   const pageOf = (owner: string): Page => {
     let page = pages.get(owner);
@@ -215,8 +240,9 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
       const prefix = `${namespace}:${owner}`;
       page = {
         owner,
-        keys: { page: `${prefix}:page`, generation: `${prefix}:generation` },
+        keys: { page: `${prefix}:page`, generation: `${prefix}:generation`, holders: `${prefix}:holders` },
         lock: createRedisLock(redis, `${prefix}:rebuild-lock`, lockMs),
+        heldUntil: 0,
         epoch: 0,
         generationSeen: 0,
         refreshing: false,
@@ -265,7 +291,7 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
     try {
       const reply = await bounded(
         redis.eval(INVALIDATE, {
-          keys: [page.keys.page, page.keys.generation],
+          keys: [page.keys.page, page.keys.generation, page.keys.holders],
           arguments: [keys.channel, round, page.owner],
         }),
       );
@@ -289,7 +315,7 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
       for (const owner of [...missed]) {
         await bounded(
           redis.eval(INVALIDATE, {
-            keys: [`${namespace}:${owner}:page`, `${namespace}:${owner}:generation`],
+            keys: ["page", "generation", "holders"].map((key) => `${namespace}:${owner}:${key}`),
             arguments: [keys.channel, "-", owner],
           }),
         );
@@ -328,7 +354,7 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
     try {
       const reply = await bounded(
         redis.eval(REFRESH, {
-          keys: [page.keys.page, page.keys.generation],
+          keys: [page.keys.page, page.keys.generation, page.keys.holders],
           arguments: [
             keys.channel,
             round,
@@ -348,25 +374,34 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
   }
 
   /**
-   * On an invalidation message (`<owner> <generation> <round>`, and after a refresh `<fresh until>
-   * <delta> <page>`): drop that user's L1 at once, keep the new page if it came along, then send
-   * the worker that asked its receipt. A user this worker has no page for has nothing to drop.
+   * On an invalidation message (`<owner> <generation> <round> <holders>`, and after a refresh
+   * `<fresh until> <delta> <page>`): drop that user's L1 at once, keep the new page if it came
+   * along and this worker still holds it, then, if the round named it among the holders, send the
+   * writer its receipt. A user this worker has no page for has nothing to drop.
    */
   const onInvalidated = (message: string) => {
-    const [owner = "", generation = "", round = "", freshUntil, deltaMs] = message.split(" ", 5);
+    const [owner = "", generation = "", round = "", holders = "", freshUntil, deltaMs] = message.split(
+      " ",
+      6,
+    );
     const page = pages.get(owner);
     if (page) {
       forgetL1(page);
       page.generationSeen = Math.max(page.generationSeen, Number(generation));
-      if (freshUntil !== undefined && l1Usable()) {
+      if (freshUntil !== undefined && l1Usable() && elapsed() < page.heldUntil) {
         const at = now();
-        const body = message.slice(`${owner} ${generation} ${round} ${freshUntil} ${deltaMs} `.length);
+        const body = message.slice(
+          `${owner} ${generation} ${round} ${holders} ${freshUntil} ${deltaMs} `.length,
+        );
         const entry = { body, freshUntil: Number(freshUntil), deltaMs: Number(deltaMs) };
         if (at < entry.freshUntil) page.l1 = { ...entry, until: Math.min(entry.freshUntil, at + l1MaxAgeMs) };
       }
     }
     const writer = round.slice(0, round.lastIndexOf(":"));
-    if (writer) redis.publish(keys.receipts(writer), round).catch(() => {});
+    if (!writer || !holders.split(",").includes(me)) return;
+    // our own round needs no trip through Redis to count our receipt
+    if (writer === me) onReceipt(round);
+    else redis.publish(keys.receipts(writer), round).catch(() => {});
   };
 
   const onReceipt = (round: string) => {
@@ -377,10 +412,12 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
   };
 
   /**
-   * One invalidation, and the wait until every subscriber (each worker, this one included) has
-   * confirmed it dropped its L1. Redis hands the message out in the same instant it answers the
-   * writer, but it may reach a busy worker later than the writer's client sends its next request;
-   * the receipts close that gap. They come back over pub/sub, so the writer waits without polling.
+   * One invalidation, and the wait until every holder of the page (a worker that read it within
+   * `l1MaxAgeMs`, this one included) has confirmed it dropped its L1. Redis hands the message out
+   * in the same instant it answers the writer, but it may reach a busy worker later than the
+   * writer's client sends its next request; the receipts close that gap. They come back over
+   * pub/sub, so the writer waits without polling. A worker that holds no copy has nothing stale to
+   * serve, so nobody waits for it: with writes only, a round waits for no one.
    */
   async function invalidateAndWait(page: Page) {
     const round = `${me}:${++rounds}`;
@@ -391,11 +428,11 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
     };
     receipts.set(round, waiting);
     try {
-      const receivers =
+      const holders =
         onWrite === "refresh" && redisUsable() ? await refresh(page, round) : await flush(page, round);
-      if (receivers === undefined) return;
-      waiting.expected = receivers;
-      if (waiting.count >= receivers) return;
+      if (holders === undefined) return;
+      waiting.expected = holders;
+      if (waiting.count >= holders) return;
       const heard = new Promise<boolean>((resolve) => (waiting.heard = () => resolve(true)));
       const timer = sleep(ackTimeoutMs, false, { ref: false });
       if (!(await Promise.race([heard, timer]))) {
@@ -433,6 +470,34 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
     const hash = await bounded(redis.hGetAll(page.keys.page));
     if (hash["body"] === undefined) return undefined;
     return { body: hash["body"], freshUntil: Number(hash["fresh_until"]), deltaMs: Number(hash["delta"]) };
+  }
+
+  /**
+   * A reader's L2 read, which registers this worker as a holder of the page first. Registered from
+   * when the command is sent: Redis runs it later, so its clock's expiry is never earlier than ours.
+   */
+  async function holdAndReadL2(page: Page): Promise<{ generation: string; entry: Entry | undefined }> {
+    const sent = elapsed();
+    const reply = await bounded(
+      redis.eval(HOLD_AND_READ, {
+        keys: [page.keys.page, page.keys.generation, page.keys.holders],
+        arguments: [me, String(l1MaxAgeMs)],
+      }),
+    );
+    page.heldUntil = Math.max(page.heldUntil, sent + l1MaxAgeMs);
+    const [generation, [body, freshUntil, deltaMs]] = reply as [string, (string | null)[]];
+    if (body === null || body === undefined) return { generation, entry: undefined };
+    return { generation, entry: { body, freshUntil: Number(freshUntil), deltaMs: Number(deltaMs) } };
+  }
+
+  /** Concurrent readers that miss L1 in one worker share one L2 read, unless an invalidation came in between. */
+  function readL2Once(page: Page): Promise<{ generation: string; entry: Entry | undefined }> {
+    if (page.reading?.epoch === page.epoch) return page.reading.read;
+    const read = holdAndReadL2(page).finally(() => {
+      if (page.reading?.read === read) page.reading = undefined;
+    });
+    page.reading = { epoch: page.epoch, read };
+    return read;
   }
 
   async function loadFromStore(page: Page): Promise<string> {
@@ -494,15 +559,19 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
     return { body: await loadFromStore(page), cache: "miss" };
   }
 
-  /** Within one worker, concurrent misses share one rebuild (unless a write came in between). */
-  function rebuildOnce(page: Page): Promise<Served> {
-    if (page.building?.epoch === page.epoch) {
+  /**
+   * Within one worker, concurrent misses of a page share one rebuild, unless a write came in
+   * between: the rebuild must have begun at the generation this reader saw, since a writer waits
+   * only for holders and may not have waited for this worker.
+   */
+  function rebuildOnce(page: Page, generation: string): Promise<Served> {
+    if (page.building?.epoch === page.epoch && page.building.generation === generation) {
       return page.building.served.then(({ body }) => ({ body, cache: "hit" }) as Served);
     }
     const served = rebuildOrWait(page).finally(() => {
       if (page.building?.served === served) page.building = undefined;
     });
-    page.building = { epoch: page.epoch, served };
+    page.building = { epoch: page.epoch, generation, served };
     return served;
   }
 
@@ -568,15 +637,15 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
       if (!redisUsable()) return bypass(page);
       const at = now();
       const l1 = page.l1;
-      if (l1 && at < l1.until && l1Usable()) {
+      if (l1 && at < l1.until && elapsed() < page.heldUntil && l1Usable()) {
         stats.l1Hits++;
         onPage.fresh(page, l1, at);
         return { body: l1.body, cache: "hit" };
       }
       const epochBefore = page.epoch;
       try {
-        const entry = await readL2(page);
-        if (!entry) return counted(await onPage.missing(page));
+        const { generation, entry } = await readL2Once(page);
+        if (!entry) return counted(await onPage.missing(page, generation));
         const at = now();
         if (at < entry.freshUntil) {
           // an invalidation heard while Redis answered means this copy may already be old
@@ -598,7 +667,8 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
      * its own write back stale. Writes that come while a round runs share the next one: a round
      * covers every write that finished before it began, so concurrent writes cost one round, not one each.
      * L1 stays until the round's message drops it, here as in every other worker: the write is answered
-     * only after this worker's receipt too, and dropping it sooner would only send racing reads to Redis.
+     * only after every holder's receipt, this worker's too if it holds the page, and dropping it sooner
+     * would only send racing reads to Redis.
      */
     invalidate(owner: string): Promise<void> {
       const page = pageOf(owner);
