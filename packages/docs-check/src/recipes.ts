@@ -120,7 +120,7 @@ export const RECIPES: Recipe[] = [
   scripted({
     name: "06-write-modes",
     about:
-      "the mixed load (8 reads, 2 writes) on stage 05 and on stage 06 with CACHE_ON_WRITE=refresh and =invalidate: req/s, p99 and the server's CPU time per request, three alternating rounds",
+      "the mixed load (8 reads, 2 writes) and writes only, on stage 05 and on stage 06 with CACHE_ON_WRITE=refresh and =invalidate: req/s, p99 and the server's CPU time per request, three alternating rounds each",
     builds: ["stages/05-cluster", "stages/06-cache"],
     needs: ["wrk", "redis-server"],
     for: ["docs/06-cache.md"],
