@@ -195,6 +195,7 @@ export function createFirstPageCache(options: FirstPageCacheOptions) {
   let flushRetry: NodeJS.Timeout | undefined;
   let building: { epoch: number; generation: string; served: Promise<Served> } | undefined;
   let refreshing = false;
+  /** The L2 read that readers who miss L1 share. */
   let reading: { epoch: number; read: ReturnType<typeof holdAndReadL2> } | undefined;
   /** Invalidation rounds: the one running, and the next one, which every write that comes meanwhile joins. */
   let running: Promise<void> | undefined;
