@@ -29,7 +29,10 @@ export function createRedisClient(url: string): RedisClient {
  * Closes a client at shutdown: commands already sent get `waitMs` to be answered, then the connection
  * is dropped, so a Redis that hangs cannot hold the process past its drain.
  */
-export async function closeRedisClient(client: RedisClient, waitMs: number): Promise<void> {
+export async function closeRedisClient(
+  client: Pick<RedisClient, "isReady" | "close" | "destroy">,
+  waitMs: number,
+): Promise<void> {
   try {
     if (!client.isReady) return client.destroy();
     await createDeadline(waitMs)(client.close()).catch(() => client.destroy());

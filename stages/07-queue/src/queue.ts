@@ -3,6 +3,7 @@ import { createNodeRedisClient, Queue, type Job } from "bullmq";
 import { fileURLToPath } from "node:url";
 import { createClient } from "redis";
 import { createDeadline } from "./deadline.js";
+import { closeRedisClient } from "./redis-client.js";
 
 /** The queue's name in Redis; the API adds to it, every worker process takes from it. */
 export const EXPORT_QUEUE = "todo-export";
@@ -86,7 +87,7 @@ export function createExportQueue({ redisUrl, attempts, backoffMs }: QueueOption
     /** Bounded like the caches' clients: a Redis that hangs cannot hold the process past its drain. */
     close: async () => {
       await createDeadline(CLOSE_WAIT_MS)(queue.close()).catch(() => {});
-      if (client.isOpen) await createDeadline(CLOSE_WAIT_MS)(client.close()).catch(() => client.destroy());
+      await closeRedisClient(client, CLOSE_WAIT_MS);
     },
   };
 }

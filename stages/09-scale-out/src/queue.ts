@@ -4,6 +4,7 @@ import { Redis } from "ioredis";
 import { fileURLToPath } from "node:url";
 import { createClient } from "redis";
 import { createDeadline } from "./deadline.js";
+import { closeRedisClient } from "./redis-client.js";
 import type { SentinelTarget } from "./redis-sentinel.js";
 import type { Owner } from "./store.js";
 
@@ -111,8 +112,7 @@ export function createExportQueue({ redisUrl, sentinel, attempts, backoffMs }: Q
     close: async () => {
       await createDeadline(CLOSE_WAIT_MS)(queue.close()).catch(() => {});
       if (client instanceof Redis) client.disconnect();
-      else if (client.isOpen)
-        await createDeadline(CLOSE_WAIT_MS)(client.close()).catch(() => client.destroy());
+      else await closeRedisClient(client, CLOSE_WAIT_MS);
     },
   };
 }
