@@ -1,8 +1,8 @@
 import { serve } from "@hono/node-server";
-import type { Server, ServerResponse } from "node:http";
+import type { Server } from "node:http";
 import { Server as NetServer } from "node:net";
 import { SECURITY_HEADERS } from "./security-headers.js";
-import { trackedResponse } from "./tracked-response.js";
+import { inFlightCounter, trackedResponse } from "./tracked-response.js";
 
 export interface ServeOptions {
   /** A Hono app's `fetch`. */
@@ -51,10 +51,10 @@ export function serveGracefully(options: ServeOptions): Promise<RunningServer> {
     exit = (code) => process.exit(code),
     headers = SECURITY_HEADERS,
   } = options;
-  const inFlight = new Set<ServerResponse>();
+  const inFlight = inFlightCounter();
   let closing: Promise<void> | undefined;
   // every response carries `headers`, and from shutdown on tells its client the connection is going away
-  const ServerResponse = trackedResponse(headers, { inFlight, closing: () => closing !== undefined });
+  const ServerResponse = trackedResponse(headers, { closing: () => closing !== undefined });
 
   return new Promise((resolve, reject) => {
     const server = serve({
@@ -63,6 +63,7 @@ export function serveGracefully(options: ServeOptions): Promise<RunningServer> {
       hostname: options.hostname,
       serverOptions: { ServerResponse },
     }) as Server;
+    server.on("connection", inFlight.connected);
 
     const close = () => {
       closing ??= new Promise<void>((done) => {

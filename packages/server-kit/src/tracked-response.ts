@@ -4,41 +4,77 @@ import {
   type OutgoingHttpHeader,
   type OutgoingHttpHeaders,
 } from "node:http";
+import type { Socket } from "node:net";
+
+/** How many responses a connection owes: counted on the socket, so a request costs no listener. */
+const owed = Symbol("responses owed");
+type Connection = Socket & { [owed]?: number };
 
 export interface ResponseTracking {
-  /** Responses not closed yet. */
-  inFlight: Set<ServerResponse>;
   /** True once shutdown has begun: every response written from then on closes its connection. */
   closing: () => boolean;
+}
+
+/**
+ * Keeps count of the responses not finished yet, per connection. A connection is counted from its
+ * `connection` event to its `close`; each response on it adds one when it is created and takes it
+ * back when Node detaches it from the socket, its last byte written. One listener per connection,
+ * none per request: a `close` listener on every response cost more than the headers (measured in
+ * docs/framework-cost.md).
+ */
+export function inFlightCounter() {
+  const open = new Set<Connection>();
+  return {
+    /** Give it the server's `connection` events. */
+    connected(socket: Socket) {
+      open.add(socket);
+      socket.once("close", () => {
+        open.delete(socket);
+        (socket as Connection)[owed] = 0; // a response cut off with its connection is owed no more
+      });
+    },
+    /** Responses begun and not finished, on every open connection. */
+    get size() {
+      let total = 0;
+      for (const socket of open) total += socket[owed] ?? 0;
+      return total;
+    },
+  };
 }
 
 type Headers = OutgoingHttpHeaders | OutgoingHttpHeader[];
 
 /**
  * The server's own response class (node:http's `ServerResponse` option): it adds `headers` to every
- * response as its head is written, and keeps the set of responses in flight for graceful shutdown.
- * Doing this in the class, not in a "request" listener with `res.setHeader()` and `res.once()`,
- * saves most of what the headers cost a request: `writeHead` gets one list that Node writes as it
- * is, instead of merging headers set one by one before it (measured in docs/framework-cost.md).
+ * response as its head is written, and counts the responses each connection owes, so that shutdown
+ * knows what is in flight and closes a connection once it owes nothing. Doing this in the class,
+ * not in a "request" listener with `res.setHeader()` and `res.once()`, saves most of what it costs a
+ * request: `writeHead` gets one list that Node writes as it is, instead of merging headers set one
+ * by one before it (measured in docs/framework-cost.md).
  */
 export function trackedResponse(
   headers: Readonly<Record<string, string>>,
-  { inFlight, closing }: ResponseTracking,
+  { closing }: ResponseTracking,
 ): typeof ServerResponse {
   const extra = Object.entries(headers);
-  function forget(this: ServerResponse) {
-    inFlight.delete(this);
-    // during shutdown, a connection whose last response is done has nothing left to do
-    if (closing() && ![...inFlight].some((other) => other.socket === this.socket)) this.socket?.end();
-  }
 
   return class TrackedResponse<
     Request extends IncomingMessage = IncomingMessage,
   > extends ServerResponse<Request> {
     constructor(req: Request) {
       super(req);
-      inFlight.add(this);
-      this.on("close", forget);
+      const connection = req.socket as Connection;
+      connection[owed] = (connection[owed] ?? 0) + 1;
+    }
+
+    // Node calls this once the response is finished, before the connection takes the next request
+    override detachSocket(socket: Socket): void {
+      super.detachSocket(socket);
+      const connection = socket as Connection;
+      if (!connection[owed]) return; // counted off already: the connection closed first
+      connection[owed]--;
+      // during shutdown, a connection that owes nothing more has nothing left to do
+      if (connection[owed] === 0 && closing()) socket.end();
     }
 
     override writeHead(statusCode: number, reasonOrHeaders?: string | Headers, maybeHeaders?: Headers): this {

@@ -1,6 +1,6 @@
 import { startServer } from "@zero-to-one/test-kit";
 import { once } from "node:events";
-import { request, Agent } from "node:http";
+import { request, Agent, type IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
 import { SECURITY_HEADERS } from "../src/security-headers.js";
 
@@ -66,6 +66,40 @@ describe("serveGracefully", { timeout: 30_000 }, () => {
     expect(await exit).toBe(0);
     expect(server.output()).toContain("SIGTERM: finishing 1 in-flight request(s)");
     expect(server.output()).toContain("onClose ran");
+  });
+
+  it("counts as in flight only the requests begun, not the idle connections", async () => {
+    const server = await start();
+    const agent = new Agent({ keepAlive: true });
+    expect((await get(`${server.url}/index`, agent)).status).toBe(200); // leaves an idle connection
+    const slow = [get(`${server.url}/slow?ms=600`), get(`${server.url}/slow?ms=600`)];
+    await new Promise((r) => setTimeout(r, 150));
+    const exit = server.stop("SIGTERM");
+    expect((await Promise.all(slow)).map((res) => res.status)).toEqual([200, 200]);
+    expect(await exit).toBe(0);
+    expect(server.output()).toContain("SIGTERM: finishing 2 in-flight request(s)");
+    agent.destroy();
+  });
+
+  it("closes a kept-alive connection as soon as the answer it was sending at the signal ends", async () => {
+    const server = await start();
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const streamed = await new Promise<IncomingMessage>((resolve, reject) =>
+      request(`${server.url}/stream?ms=500`, { agent }, resolve).on("error", reject).end(),
+    );
+    // the head went out before the signal, so it promised to keep the connection open
+    expect(streamed.headers.connection).toBe("keep-alive");
+    const closed = once(streamed.socket, "close");
+    const started = Date.now();
+    const exit = server.stop("SIGTERM");
+    let body = "";
+    for await (const chunk of streamed) body += String(chunk);
+    expect(body).toBe("first line\nlast line\n");
+    await closed;
+    // not left open until the keep-alive timeout (5 s, and a second of grace); the answer took 0.5 s
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(await exit).toBe(0);
+    agent.destroy();
   });
 
   it("stops accepting new connections as soon as the signal arrives", async () => {
