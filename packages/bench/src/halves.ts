@@ -77,6 +77,8 @@ export interface InHalvesOptions<T, M> {
   progress?: (done: number, what: string) => void;
   /** Called once for an item whose window threw, with the reason that goes to `failures`. */
   onFailure?: (item: T, reason: string) => void | Promise<void>;
+  /** Called before the first window of every round after the first, with the round's number. */
+  beforeRound?: (round: number) => Promise<void>;
 }
 
 /**
@@ -88,7 +90,12 @@ export async function measureInHalves<T, M>(options: InHalvesOptions<T, M>) {
   const pairs: PairedHalves<T, M>[] = [];
   const failures: Skipped[] = [];
   const firstHalves = new Map<string, M>();
+  let roundNow = 1;
   for (const [done, { round, item, half }] of roundsInHalves(options.items, options.rounds).entries()) {
+    if (round !== roundNow) {
+      roundNow = round;
+      await options.beforeRound?.(round);
+    }
     const id = options.idOf(item);
     options.progress?.(done, `round ${round}/${options.rounds} · ${id} · half ${half}`);
     if (failures.some((f) => f.id === id)) continue;

@@ -15,8 +15,8 @@ await probe.redis?.stop();
 if (probe.skipped) console.log(`skipped: the cached-page row (E) needs Redis: ${probe.skipped}`);
 const withProc = existsSync("/proc/self/stat");
 
-// A real run, as short as it gets: every server, one round, 1 s halves, autocannon.
-describe("npm run bench:framework (1 s halves, 1 round, autocannon)", () => {
+// A real run, as short as it gets: every server, two rounds (each on fresh servers), 1 s halves, autocannon.
+describe("npm run bench:framework (1 s halves, 2 rounds, autocannon)", () => {
   let run: Ran;
   const resultsDir = join(tmp, "results");
   const docsDir = join(tmp, "docs");
@@ -32,11 +32,11 @@ describe("npm run bench:framework (1 s halves, 1 round, autocannon)", () => {
         "<!-- /bench:framework-table -->",
       ].join("\n"),
     );
-    const args = ["dist/framework.js", "--duration", "1", "--rounds", "1", "--warmup", "1"];
+    const args = ["dist/framework.js", "--duration", "1", "--rounds", "2", "--warmup", "1"];
     args.push("--connections", "20", "--results-dir", resultsDir, "--docs", "--docs-dir", docsDir);
     run = await runNode(args);
     results = JSON.parse(readFileSync(join(resultsDir, "framework-latest.json"), "utf8")) as FrameworkResults;
-  }, 150_000);
+  }, 240_000);
 
   it("measures every row, or skips it with a reason, and exits with 0", () => {
     expect(run.status, run.stderr).toBe(0);
@@ -59,12 +59,21 @@ describe("npm run bench:framework (1 s halves, 1 round, autocannon)", () => {
       }
       if (row.base && withProc) expect(row.diffUs, `${row.id}−${row.base}`).toEqual(expect.any(Number));
     }
-    // only a missing program may leave a row out here: stage 06 without Redis, and H, which answers E's page
+    // only a missing program may leave a row out here: stage 06 without Redis, and H and I, which answer E's page
     const skipped = results.rows.filter((r) => r.skipped).map((r) => r.id);
-    expect(skipped).toEqual(probe.skipped ? ["E", "H"] : []);
-    expect(results.runs).toHaveLength(ROW_IDS.length - skipped.length);
+    expect(skipped).toEqual(probe.skipped ? ["E", "H", "I"] : []);
+    expect(results.runs).toHaveLength(2 * (ROW_IDS.length - skipped.length));
     for (const r of results.runs) expect(r.halvesPerSec).toHaveLength(2);
     expect(results.cpu === null).toBe(!withProc);
+  });
+
+  it("measures every round on servers of its own: a process's history is not carried into the next round", () => {
+    for (const id of ROW_IDS) {
+      const pids = results.runs.filter((r) => r.row === id).map((r) => r.pid);
+      if (pids.length === 0) continue;
+      expect(pids, id).toHaveLength(2);
+      expect(pids[0], id).not.toBe(pids[1]);
+    }
   });
 
   it.skipIf(probe.skipped !== undefined)(
@@ -104,6 +113,7 @@ describe("the breakdown's arithmetic", () => {
   const measurement = (round: number, row: RowId, requestsPerSec: number, cpuUsPerRequest: number) => ({
     round,
     row,
+    pid: 1000 * round + row.charCodeAt(0),
     requests: requestsPerSec * 4,
     durationSec: 4,
     requestsPerSec,
@@ -171,7 +181,7 @@ describe("the breakdown's arithmetic", () => {
       id: "E",
       label: expect.any(String),
       path: "/todo",
-      base: "H",
+      base: "I",
       adds: expect.any(String),
       startup: "",
       skipped: "it needs Redis: none",

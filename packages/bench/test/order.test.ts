@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { measureInHalves } from "../src/halves.js";
 import { abba, halfSecOf, roundPlan, roundsInHalves } from "../src/order.js";
 import type { ScenarioName } from "../src/scenarios.js";
 
@@ -119,5 +120,39 @@ describe("the order of a round", () => {
 
   it("splits the window in halves of whole seconds, never shorter than one", () => {
     expect([1, 2, 3, 4, 5, 10].map(halfSecOf)).toEqual([1, 1, 2, 2, 3, 5]);
+  });
+});
+
+describe("measureInHalves", () => {
+  it("calls beforeRound once between two rounds, before the first window of the next", async () => {
+    const events: string[] = [];
+    await measureInHalves({
+      items: ["a", "b"],
+      rounds: 3,
+      idOf: (item) => item,
+      measure: async (item, { round, half }) => {
+        events.push(`${round} ${item}${half}`);
+        return 0;
+      },
+      beforeRound: async (round) => {
+        events.push(`start ${round}`);
+      },
+    });
+    expect(events).toEqual([
+      "1 a1",
+      "1 b1",
+      "1 b2",
+      "1 a2",
+      "start 2",
+      "2 b1",
+      "2 a1",
+      "2 a2",
+      "2 b2",
+      "start 3",
+      "3 a1",
+      "3 b1",
+      "3 b2",
+      "3 a2",
+    ]);
   });
 });

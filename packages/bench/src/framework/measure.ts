@@ -21,6 +21,8 @@ export interface FrameworkOptions extends HalvesOptions {
 export interface FrameworkRun extends Measurement {
   round: number;
   row: RowId;
+  /** The server process measured: a fresh one every round. */
+  pid: number;
   halvesPerSec?: [number, number];
   /** CPU seconds (user + system) of the server's processes in the two halves; absent without /proc. */
   cpuSec?: number;
@@ -94,9 +96,9 @@ async function cacheCheck(url: string) {
 }
 
 /**
- * Starts every row's server (stage 06 first: raw node:http's page is its very bytes), warms each
- * up, then measures round after round in ABBA halves (src/order.ts), reading the CPU time of the
- * server's processes from /proc before and after each half. Every server runs until the end.
+ * Measures round after round in ABBA halves (src/order.ts), every round on servers started and
+ * warmed up for it, reading the CPU time of the server's processes from /proc before and after
+ * each half.
  */
 export async function measureFramework(options: FrameworkOptions): Promise<FrameworkMeasurement> {
   const { log, tool } = options;
@@ -108,6 +110,9 @@ export async function measureFramework(options: FrameworkOptions): Promise<Frame
   const starts: RowStart[] = [];
   const failures: Skipped[] = [];
   const live = new Map<RowId, RowServer>();
+  /** The rows that started in the first round: every later round starts them again. */
+  const wanted = new Set<RowId>();
+  const notStarted = new Map<RowId, string>();
   const load = (row: FrameworkRow, url: string, durationSec: number) => ({
     baseUrl: url,
     scenario: row.path === "/index" ? "hello" : "list",
@@ -124,22 +129,31 @@ export async function measureFramework(options: FrameworkOptions): Promise<Frame
   };
   process.once("SIGINT", interrupt);
 
-  try {
+  /**
+   * Starts every row's server and warms it up: stage 06 first, because F, H and I answer its very
+   * bytes. In the first round a row that cannot start is skipped with its reason; in a
+   * later one it is a failure, and measured no more.
+   */
+  const startAll = async (round: number) => {
     let pageFile: string | undefined;
     const byStart = [...ROWS].sort((a, b) => Number(b.id === "E") - Number(a.id === "E"));
     for (const row of byStart) {
+      if (round > 1 && !wanted.has(row.id)) continue;
       const start: RowStart = { id: row.id, startup: "" };
-      starts.push(start);
+      const skip = (reason: string) => {
+        if (round > 1) throw new Error(`round ${round}: ${reason}`);
+        start.skipped = reason;
+        log(`skipped ${row.id} (${row.label}): ${reason}`);
+      };
+      if (round === 1) starts.push(start);
       try {
-        if (row.id === "H" && !pageFile) {
-          start.skipped = "it answers E's page, and E did not run";
-          log(`skipped H (${row.label}): ${start.skipped}`);
+        if (row.answersEsPage === "only" && !pageFile) {
+          skip("it answers E's page, and E did not run");
           continue;
         }
-        const server = await startRow(row, options, row.id === "F" || row.id === "H" ? pageFile : undefined);
+        const server = await startRow(row, options, row.answersEsPage ? pageFile : undefined);
         if (typeof server === "string") {
-          start.skipped = server;
-          log(`skipped ${row.id} (${row.label}): ${server}`);
+          skip(server);
           continue;
         }
         live.set(row.id, server);
@@ -151,23 +165,43 @@ export async function measureFramework(options: FrameworkOptions): Promise<Frame
         if (row.id === "E") {
           const { cache, page, status } = await cacheCheck(server.url);
           start.check = { "X-Cache": cache };
-          pageFile = join(dir, "page.json");
+          pageFile = join(dir, `page-${round}.json`);
           writeFileSync(pageFile, page);
           if (status !== 200 || cache !== "hit") {
-            start.skipped = `after the warm-up GET /todo answered ${status} with X-Cache: ${cache}, not a cache hit`;
-            log(`skipped E (${row.label}): ${start.skipped}`);
             live.delete(row.id);
             await server.stop();
+            skip(`after the warm-up GET /todo answered ${status} with X-Cache: ${cache}, not a cache hit`);
           }
         }
-        if (row.id === "F" && !pageFile) start.note = "its own page of ten todos: E did not run";
+        if (row.answersEsPage === "or its own" && !pageFile)
+          start.note = "its own page of ten todos: E did not run";
       } catch (error) {
         const reason = `could not start: ${(error as Error).message.split("\n")[0]}`;
+        if (round > 1) {
+          notStarted.set(row.id, reason); // its first window fails with it, and it is measured no more
+          continue;
+        }
         start.skipped = reason;
         failures.push({ id: row.id, reason });
         log(`failed ${row.id} (${row.label}): ${reason}`);
       }
     }
+    if (round === 1) for (const id of live.keys()) wanted.add(id);
+  };
+  const stopAll = async () => {
+    for (const [id, server] of live) {
+      live.delete(id);
+      try {
+        await server.stop();
+      } catch (error) {
+        failures.push({ id, reason: (error as Error).message });
+        log(`failed ${id}: ${(error as Error).message}`);
+      }
+    }
+  };
+
+  try {
+    await startAll(1);
     starts.sort((a, b) => a.id.localeCompare(b.id));
 
     const progress = createProgress("framework", live.size * options.rounds * 2);
@@ -176,14 +210,27 @@ export async function measureFramework(options: FrameworkOptions): Promise<Frame
       rounds: options.rounds,
       idOf: (row) => row.id,
       progress: (count, what) => progress.update(count, what),
+      // A server's speed depends on its own history (what its JIT compiled, when its heap grew): two
+      // processes of the same code can differ for their whole life by more than the rows differ.
+      // Fresh servers every round make that one more thing that varies from round to round, which
+      // the medians absorb.
+      beforeRound: async (round) => {
+        await stopAll();
+        await startAll(round);
+      },
       measure: async (row) => {
-        const server = live.get(row.id)!;
+        const server = live.get(row.id);
+        if (!server) throw new Error(notStarted.get(row.id) ?? "its server is not running");
         const before = withCpu ? cpuSecondsOf(server.pid, ticks) : undefined;
         const result = await tool.run(load(row, server.url, halfSec));
         const after = withCpu ? cpuSecondsOf(server.pid, ticks) : undefined;
         await settle(server.url, row.path);
         if (result.requests === 0) throw new Error(`no answer within ${halfSec} s`);
-        return { result, cpuSec: before !== undefined && after !== undefined ? after - before : undefined };
+        return {
+          result,
+          pid: server.pid,
+          cpuSec: before !== undefined && after !== undefined ? after - before : undefined,
+        };
       },
       onFailure: async (row, reason) => {
         log(`failed ${row.id} (${row.label}) ${reason}`);
@@ -201,6 +248,7 @@ export async function measureFramework(options: FrameworkOptions): Promise<Frame
       return {
         round,
         row: row.id,
+        pid: first.pid,
         ...both,
         ...(cpu === undefined ? {} : { cpuSec: cpu, cpuUsPerRequest: (cpu * 1e6) / both.requests }),
       };
@@ -216,15 +264,7 @@ export async function measureFramework(options: FrameworkOptions): Promise<Frame
       runs,
     };
   } finally {
-    for (const [id, server] of live) {
-      live.delete(id);
-      try {
-        await server.stop();
-      } catch (error) {
-        failures.push({ id, reason: (error as Error).message });
-        log(`failed ${id}: ${(error as Error).message}`);
-      }
-    }
+    await stopAll();
     process.off("SIGINT", interrupt);
     rmSync(dir, { recursive: true, force: true });
   }

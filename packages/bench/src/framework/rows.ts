@@ -1,5 +1,5 @@
 /** The rows of the framework-cost breakdown, from a raw node:http hello to stage 06's cached page. */
-export const ROW_IDS = ["A", "B", "C", "D", "E", "F", "G", "H"] as const;
+export const ROW_IDS = ["A", "B", "C", "D", "E", "F", "G", "H", "I"] as const;
 export type RowId = (typeof ROW_IDS)[number];
 
 export interface FrameworkRow {
@@ -9,6 +9,8 @@ export interface FrameworkRow {
   path: "/index" | "/todo";
   /** What serves it: a reference server of this package, or a built stage. */
   server: { reference: string } | { stage: number };
+  /** It answers the bytes of E's page, read from a file; without E, its own page or nothing at all. */
+  answersEsPage?: "or its own" | "only";
   /** The row this one is compared with, in CPU µs per request, and what the difference is. */
   base?: RowId;
   adds?: string;
@@ -50,14 +52,15 @@ export const ROWS: readonly FrameworkRow[] = [
     label: "stage 06 first page, cache hit, 1 worker",
     path: "/todo",
     server: { stage: 6 },
-    base: "H",
-    adds: "the cache lookup: the query read, L1 checked",
+    base: "I",
+    adds: "the real cache and its worker: L1 checked, Redis connected",
   },
   {
     id: "F",
     label: "raw node:http, E's page bytes",
     path: "/todo",
     server: { reference: "dist/reference/page.js" },
+    answersEsPage: "or its own",
     base: "A",
     adds: "E's page instead of hello",
   },
@@ -74,8 +77,18 @@ export const ROWS: readonly FrameworkRow[] = [
     label: "Hono + server-kit, E's page bytes from a constant (async route)",
     path: "/todo",
     server: { reference: "dist/reference/kit-page.js" },
+    answersEsPage: "only",
     base: "D",
     adds: "E's page instead of hello, no cache",
+  },
+  {
+    id: "I",
+    label: "stage 06's app, its cache a constant page (1 process)",
+    path: "/todo",
+    server: { reference: "dist/reference/stage06-app-page.js" },
+    answersEsPage: "only",
+    base: "H",
+    adds: "stage 06's app: its routes, the query read",
   },
 ];
 
