@@ -32,6 +32,23 @@ export interface Skipped {
   reason: string;
 }
 
+/** Stops every server in `live`, emptying it; a server that fails to stop goes to `failures`. */
+export async function stopEvery(
+  live: Map<string, { stop: () => Promise<void> }>,
+  failures: Skipped[],
+  log: (line: string) => void,
+) {
+  for (const [id, server] of live) {
+    live.delete(id);
+    try {
+      await server.stop();
+    } catch (error) {
+      failures.push({ id, reason: (error as Error).message });
+      log(`failed ${id}: ${(error as Error).message}`);
+    }
+  }
+}
+
 /** A target's server, started, seeded and ready for load. */
 export interface Running {
   url: string;

@@ -34,6 +34,7 @@ import {
   launch,
   redisProblem,
   referenceTargets,
+  stopEvery,
 } from "./targets.js";
 import { autocannonTool } from "./tools/autocannon.js";
 import type { LoadTool } from "./tools/index.js";
@@ -478,16 +479,8 @@ export async function runTour(options: TourOptions): Promise<TourResults> {
       }
     } finally {
       for (const id of [...proxies.keys()]) await stopProxy(id, `${id} (round ${round})`);
-      for (const [id, server] of live) {
-        startups.set(id, server.startup());
-        live.delete(id);
-        try {
-          await server.stop();
-        } catch (error) {
-          failures.push({ id, reason: (error as Error).message });
-          log(`failed ${id}: ${(error as Error).message}`);
-        }
-      }
+      for (const [id, server] of live) startups.set(id, server.startup());
+      await stopEvery(live, failures, log);
     }
   }
   process.off("SIGINT", interrupt);

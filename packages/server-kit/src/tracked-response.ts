@@ -19,8 +19,8 @@ export interface ResponseTracking {
  * Keeps count of the responses not finished yet, per connection. A connection is counted from its
  * `connection` event to its `close`; each response on it adds one when it is created and takes it
  * back when Node detaches it from the socket, its last byte written. One listener per connection,
- * none per request: a `close` listener on every response cost more than the headers (measured in
- * docs/framework-cost.md).
+ * none per request: under keep-alive a connection carries many requests, and the count is read
+ * once, at shutdown.
  */
 export function inFlightCounter() {
   const open = new Set<Connection>();

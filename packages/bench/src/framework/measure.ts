@@ -8,7 +8,7 @@ import { type HalvesOptions, type HalvesRecord, measureInHalves, startRecord } f
 import { addHalves } from "../results.js";
 import type { Measurement } from "../scenarios.js";
 import { settle } from "../settle.js";
-import { type Skipped, discoverStages, launch, packageDir, redisProblem } from "../targets.js";
+import { type Skipped, discoverStages, launch, packageDir, redisProblem, stopEvery } from "../targets.js";
 import { autocannonTool } from "../tools/autocannon.js";
 import { type FrameworkRow, ROWS, type RowId } from "./rows.js";
 
@@ -188,17 +188,7 @@ export async function measureFramework(options: FrameworkOptions): Promise<Frame
     }
     if (round === 1) for (const id of live.keys()) wanted.add(id);
   };
-  const stopAll = async () => {
-    for (const [id, server] of live) {
-      live.delete(id);
-      try {
-        await server.stop();
-      } catch (error) {
-        failures.push({ id, reason: (error as Error).message });
-        log(`failed ${id}: ${(error as Error).message}`);
-      }
-    }
-  };
+  const stopAll = () => stopEvery(live, failures, log);
 
   try {
     await startAll(1);
