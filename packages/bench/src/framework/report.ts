@@ -198,7 +198,7 @@ export function frameworkNotes(results: FrameworkResults): string[] {
   if (constant.rpsRatio !== null) {
     notes.push(
       `H against D, E's page instead of hello and no cache at all: ${times(constant.rpsRatio)} the req/s` +
-        `${constant.cpuRatio === null ? "" : `, ${times(constant.cpuRatio)} by CPU per request`}: as near to D as E could come with a free cache.`,
+        `${constant.cpuRatio === null ? "" : `, ${times(constant.cpuRatio)} by CPU per request`}: the nearest a page answered by this stack comes to D, with no app and no cache.`,
     );
   }
   for (const row of results.rows.filter((r) => r.note)) notes.push(`${row.id} answered ${row.note}.`);
