@@ -110,7 +110,7 @@ export async function measureFramework(options: FrameworkOptions): Promise<Frame
   const starts: RowStart[] = [];
   const failures: Skipped[] = [];
   const live = new Map<RowId, RowServer>();
-  /** The rows that started in the first round: every later round starts them again. */
+  /** The rows every later round starts again: those that started in the first, until one fails. */
   const wanted = new Set<RowId>();
   const notStarted = new Map<RowId, string>();
   const load = (row: FrameworkRow, url: string, durationSec: number) => ({
@@ -224,6 +224,7 @@ export async function measureFramework(options: FrameworkOptions): Promise<Frame
       },
       onFailure: async (row, reason) => {
         log(`failed ${row.id} (${row.label}) ${reason}`);
+        wanted.delete(row.id); // measured no more, so not started again either
         const server = live.get(row.id);
         live.delete(row.id);
         await server?.stop().catch(() => {});
